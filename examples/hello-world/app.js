@@ -1,0 +1,6 @@
+// app.js
+App({
+  onLaunch: function () {
+    console.log('hello-world launched')
+  }
+})
