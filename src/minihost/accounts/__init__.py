@@ -1,0 +1,1 @@
+"""End users of the host, developer organisations with members and roles, sessions and API tokens."""

@@ -1,0 +1,138 @@
+"""The rules of accounts: sign up and in, sessions, organisations and roles, API tokens."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from minihost.accounts.models import Membership, Organisation, User, UserSession
+from minihost.context import Ctx
+from minihost.db import aware, utcnow
+from minihost.errors import ApiError
+from minihost.security import digest, hash_password, new_token, verify_password
+
+USERNAME_RE = re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9_.-]{2,31}$")
+ROLES = ("admin", "developer", "tester")
+ORG_KINDS = ("business", "individual")
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    username: str
+    nickname: str
+    avatar_url: str
+    is_operator: bool
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: UserInfo
+    session_token: str
+    csrf_token: str
+
+
+def _info(user: User) -> UserInfo:
+    return UserInfo(user.id, user.username, user.nickname, user.avatar_url, user.is_operator)
+
+
+def validate_username(username: str) -> str:
+    if not USERNAME_RE.fullmatch(username):
+        raise ApiError(
+            400,
+            "invalid_username",
+            "A username is 3 to 32 letters, digits, '_', '.' or '-', starting with a letter, digit or '_'.",
+        )
+    return username.lower()
+
+
+def validate_password(password: str) -> str:
+    if not 8 <= len(password) <= 128:
+        raise ApiError(400, "invalid_password", "A password is 8 to 128 characters long.")
+    return password
+
+
+async def create_user(
+    ctx: Ctx, username: str, password: str, nickname: str = "", *, is_operator: bool = False
+) -> UserInfo:
+    username = validate_username(username)
+    validate_password(password)
+    nickname = (nickname or username).strip()[:64]
+    async with ctx.db.session() as s, s.begin():
+        user = User(
+            username=username,
+            nickname=nickname,
+            password_hash=hash_password(password),
+            is_operator=is_operator,
+        )
+        s.add(user)
+        try:
+            await s.flush()
+        except IntegrityError:
+            raise ApiError(409, "username_taken", f"The username {username!r} is taken; choose another.") from None
+        return _info(user)
+
+
+async def get_user(ctx: Ctx, user_id: int) -> UserInfo | None:
+    async with ctx.db.session() as s:
+        user = await s.get(User, user_id)
+        return _info(user) if user else None
+
+
+async def sign_in(ctx: Ctx, username: str, password: str) -> SignedIn:
+    async with ctx.db.session() as s, s.begin():
+        user = (await s.execute(select(User).where(User.username == username.lower()))).scalar_one_or_none()
+        if user is None or not verify_password(user.password_hash, password):
+            raise ApiError(401, "bad_credentials", "Wrong username or password.")
+        token, csrf = new_token(), new_token(24)
+        s.add(
+            UserSession(
+                token_hash=digest(token),
+                user_id=user.id,
+                csrf_token=csrf,
+                expires_at=utcnow() + timedelta(seconds=ctx.settings.session_ttl),
+            )
+        )
+        return SignedIn(_info(user), token, csrf)
+
+
+async def session_user(ctx: Ctx, session_token: str) -> tuple[UserInfo, str] | None:
+    """The user and CSRF token of a live session, or None."""
+    async with ctx.db.session() as s:
+        row = await s.get(UserSession, digest(session_token))
+        if row is None or aware(row.expires_at) <= utcnow():
+            return None
+        user = await s.get(User, row.user_id)
+        return (_info(user), row.csrf_token) if user else None
+
+
+async def sign_out(ctx: Ctx, session_token: str) -> None:
+    async with ctx.db.session() as s, s.begin():
+        row = await s.get(UserSession, digest(session_token))
+        if row is not None:
+            await s.delete(row)
+
+
+async def create_organisation(ctx: Ctx, owner_id: int, name: str, kind: str = "business") -> int:
+    name = name.strip()
+    if not 1 <= len(name) <= 64:
+        raise ApiError(400, "invalid_name", "An organisation name is 1 to 64 characters long.")
+    if kind not in ORG_KINDS:
+        raise ApiError(400, "invalid_kind", f"An organisation is one of {', '.join(ORG_KINDS)}.")
+    async with ctx.db.session() as s, s.begin():
+        org = Organisation(name=name, kind=kind)
+        s.add(org)
+        await s.flush()
+        s.add(Membership(org_id=org.id, user_id=owner_id, role="admin"))
+        return org.id
+
+
+async def role_in(ctx: Ctx, user_id: int, org_id: int) -> str | None:
+    async with ctx.db.session() as s:
+        return (
+            await s.execute(select(Membership.role).where(Membership.org_id == org_id, Membership.user_id == user_id))
+        ).scalar_one_or_none()

@@ -1,0 +1,1 @@
+"""Mini program registration: appid, secret, request-domain whitelist."""

@@ -1,0 +1,1 @@
+"""The HTTP layer: app factory, error handlers, middleware, shared dependencies."""
