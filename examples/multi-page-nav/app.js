@@ -1,0 +1,5 @@
+App({
+  onLaunch: function () {
+    console.log('multi-page-nav launched')
+  }
+})
