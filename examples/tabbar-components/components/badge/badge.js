@@ -1,0 +1,9 @@
+Component({
+  properties: {
+    text: String,
+    type: {
+      type: String,
+      value: 'hot'
+    }
+  }
+})
