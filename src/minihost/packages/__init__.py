@@ -1,0 +1,1 @@
+"""Mini program packages: upload, compile, store, versions and releases."""
