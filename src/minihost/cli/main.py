@@ -38,7 +38,7 @@ def serve(
 
         created = asyncio.run(seed_demo(settings))
         if created:
-            console.print(created)
+            console.print(created, soft_wrap=True, markup=False, highlight=False)
     console.print(
         f"Minihost on [bold]http://{host}:{port}[/] (database: {_describe_db(settings.resolved_database_url())})"
     )
@@ -75,7 +75,7 @@ def seed() -> None:
 
     settings = get_settings()
     upgrade(settings.resolved_database_url())
-    console.print(asyncio.run(seed_demo(settings)) or "Demo data already there.")
+    console.print(asyncio.run(seed_demo(settings)) or "Demo data already there.", soft_wrap=True, markup=False)
 
 
 def _describe_db(url: str) -> str:
