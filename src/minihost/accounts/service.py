@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from minihost.accounts.models import Membership, Organisation, User, UserSession
+from minihost.accounts.models import ApiToken, Membership, Organisation, User, UserSession
 from minihost.context import Ctx
 from minihost.db import aware, utcnow
 from minihost.errors import ApiError
@@ -62,11 +63,12 @@ async def create_user(
     username = validate_username(username)
     validate_password(password)
     nickname = (nickname or username).strip()[:64]
+    password_hash = await asyncio.to_thread(hash_password, password)
     async with ctx.db.session() as s, s.begin():
         user = User(
             username=username,
             nickname=nickname,
-            password_hash=hash_password(password),
+            password_hash=password_hash,
             is_operator=is_operator,
         )
         s.add(user)
@@ -83,11 +85,31 @@ async def get_user(ctx: Ctx, user_id: int) -> UserInfo | None:
         return _info(user) if user else None
 
 
-async def sign_in(ctx: Ctx, username: str, password: str) -> SignedIn:
+SIGNIN_MAX_ATTEMPTS = 10
+SIGNIN_WINDOW_SECONDS = 15 * 60
+# Verifying against this keeps an unknown username as slow as a wrong password (no username probing by timing).
+_DUMMY_HASH = hash_password("minihost-no-such-user")
+
+
+async def sign_in(ctx: Ctx, username: str, password: str, *, client_ip: str = "") -> SignedIn:
+    """A new session; 401 `bad_credentials`, or 429 `too_many_attempts` past the per username+IP limit."""
+    username = username.strip().lower()
+    attempts_key = f"signin:{digest(username)}:{client_ip}"
+    # Counting before verifying makes the limit hold under concurrent attempts; success clears it.
+    if await ctx.store.incr(attempts_key, SIGNIN_WINDOW_SECONDS) > SIGNIN_MAX_ATTEMPTS:
+        wait = await ctx.store.ttl(attempts_key) or SIGNIN_WINDOW_SECONDS
+        raise ApiError(
+            429,
+            "too_many_attempts",
+            f"Too many sign-in attempts for this account; wait {int(wait // 60) + 1} minutes and try again.",
+        )
     async with ctx.db.session() as s, s.begin():
-        user = (await s.execute(select(User).where(User.username == username.lower()))).scalar_one_or_none()
-        if user is None or not verify_password(user.password_hash, password):
-            raise ApiError(401, "bad_credentials", "Wrong username or password.")
+        user = (await s.execute(select(User).where(User.username == username))).scalar_one_or_none()
+        # argon2 is CPU-bound by design: keep it off the event loop.
+        ok = await asyncio.to_thread(verify_password, user.password_hash if user else _DUMMY_HASH, password)
+        if user is None or not ok:
+            raise ApiError(401, "bad_credentials", "Wrong username or password; check both and try again.")
+        await ctx.store.delete(attempts_key)
         token, csrf = new_token(), new_token(24)
         s.add(
             UserSession(
@@ -136,3 +158,33 @@ async def role_in(ctx: Ctx, user_id: int, org_id: int) -> str | None:
         return (
             await s.execute(select(Membership.role).where(Membership.org_id == org_id, Membership.user_id == user_id))
         ).scalar_one_or_none()
+
+
+API_TOKEN_PREFIX = "mh_"  # noqa: S105 (a label, not a secret)
+# last_used_at is written at most once per token per this many seconds: one store op per request, not a DB write.
+TOKEN_USE_WRITE_EVERY = 60
+
+
+async def api_token_user(ctx: Ctx, token: str) -> UserInfo:
+    """The user an API token acts for; 401 `invalid_token` or `token_revoked` otherwise."""
+    async with ctx.db.session() as s:
+        row = (
+            await s.execute(
+                select(ApiToken, User)
+                .join(User, User.id == ApiToken.user_id)
+                .where(ApiToken.token_hash == digest(token))
+            )
+        ).first()
+    if row is None:
+        raise ApiError(
+            401, "invalid_token", "This API token is not known. Create a new one in the console under API tokens."
+        )
+    api_token, user = row
+    if api_token.revoked_at is not None:
+        raise ApiError(
+            401, "token_revoked", "This API token was revoked. Create a new one in the console under API tokens."
+        )
+    if await ctx.store.add(f"apitoken-used:{api_token.id}", b"1", TOKEN_USE_WRITE_EVERY):
+        async with ctx.db.session() as s, s.begin():
+            await s.execute(update(ApiToken).where(ApiToken.id == api_token.id).values(last_used_at=utcnow()))
+    return _info(user)
