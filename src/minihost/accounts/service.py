@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from minihost.accounts.models import ApiToken, Membership, Organisation, User, UserSession
 from minihost.context import Ctx
@@ -188,3 +189,181 @@ async def api_token_user(ctx: Ctx, token: str) -> UserInfo:
         async with ctx.db.session() as s, s.begin():
             await s.execute(update(ApiToken).where(ApiToken.id == api_token.id).values(last_used_at=utcnow()))
     return _info(user)
+
+
+@dataclass(frozen=True)
+class OrgInfo:
+    id: int
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class MyOrg:
+    id: int
+    name: str
+    kind: str
+    role: str
+
+
+@dataclass(frozen=True)
+class MemberInfo:
+    user_id: int
+    username: str
+    nickname: str
+    role: str
+
+
+@dataclass(frozen=True)
+class ApiTokenInfo:
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class NewApiToken:
+    token: ApiTokenInfo
+    secret: str
+    """The whole token, shown once; only its SHA-256 is kept."""
+
+
+def validate_role(role: str) -> str:
+    if role not in ROLES:
+        raise ApiError(400, "invalid_role", f"A role is one of {', '.join(ROLES)}.")
+    return role
+
+
+async def get_organisation(ctx: Ctx, org_id: int) -> OrgInfo | None:
+    async with ctx.db.session() as s:
+        org = await s.get(Organisation, org_id)
+        return OrgInfo(org.id, org.name, org.kind) if org else None
+
+
+async def list_my_organisations(ctx: Ctx, user_id: int) -> list[MyOrg]:
+    async with ctx.db.session() as s:
+        rows = await s.execute(
+            select(Organisation, Membership.role)
+            .join(Membership, Membership.org_id == Organisation.id)
+            .where(Membership.user_id == user_id)
+            .order_by(Organisation.name, Organisation.id)
+        )
+        return [MyOrg(org.id, org.name, org.kind, role) for org, role in rows]
+
+
+async def list_members(ctx: Ctx, org_id: int) -> list[MemberInfo]:
+    async with ctx.db.session() as s:
+        rows = await s.execute(
+            select(User, Membership.role)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.org_id == org_id)
+            .order_by(User.username)
+        )
+        return [MemberInfo(user.id, user.username, user.nickname, role) for user, role in rows]
+
+
+async def add_member(ctx: Ctx, org_id: int, username: str, role: str) -> MemberInfo:
+    validate_role(role)
+    username = username.strip().lower()
+    async with ctx.db.session() as s, s.begin():
+        user = (await s.execute(select(User).where(User.username == username))).scalar_one_or_none()
+        if user is None:
+            raise ApiError(
+                404, "user_not_found", f"No user named {username[:32]!r}; they must sign up before being added."
+            )
+        info = MemberInfo(user.id, user.username, user.nickname, role)
+        s.add(Membership(org_id=org_id, user_id=user.id, role=role))
+        try:
+            await s.flush()
+        except IntegrityError:
+            raise ApiError(
+                409, "already_member", f"{info.username} is already a member; change their role instead."
+            ) from None
+        return info
+
+
+async def _membership(s: AsyncSession, org_id: int, user_id: int) -> Membership:
+    row = (
+        await s.execute(select(Membership).where(Membership.org_id == org_id, Membership.user_id == user_id))
+    ).scalar_one_or_none()
+    if row is None:
+        raise ApiError(404, "member_not_found", "That user is not a member of this organisation.")
+    return row
+
+
+async def _admin_count(s: AsyncSession, org_id: int) -> int:
+    return int(
+        (
+            await s.execute(
+                select(func.count())
+                .select_from(Membership)
+                .where(Membership.org_id == org_id, Membership.role == "admin")
+            )
+        ).scalar_one()
+    )
+
+
+_LAST_ADMIN = "An organisation needs at least one admin; make someone else admin first."
+
+
+async def change_role(ctx: Ctx, org_id: int, user_id: int, role: str) -> MemberInfo:
+    validate_role(role)
+    # The lock makes "is there another admin?" and the change one step across processes.
+    async with ctx.store.lock(f"org-members:{org_id}"), ctx.db.session() as s, s.begin():
+        member = await _membership(s, org_id, user_id)
+        if member.role == "admin" and role != "admin" and await _admin_count(s, org_id) <= 1:
+            raise ApiError(409, "last_admin", _LAST_ADMIN)
+        member.role = role
+        user = await s.get(User, user_id)
+        assert user is not None
+        return MemberInfo(user.id, user.username, user.nickname, role)
+
+
+async def remove_member(ctx: Ctx, org_id: int, user_id: int) -> None:
+    async with ctx.store.lock(f"org-members:{org_id}"), ctx.db.session() as s, s.begin():
+        member = await _membership(s, org_id, user_id)
+        if member.role == "admin" and await _admin_count(s, org_id) <= 1:
+            raise ApiError(409, "last_admin", _LAST_ADMIN)
+        await s.delete(member)
+
+
+def _token_info(t: ApiToken) -> ApiTokenInfo:
+    return ApiTokenInfo(
+        t.id,
+        t.name,
+        t.prefix,
+        aware(t.created_at),
+        aware(t.last_used_at) if t.last_used_at else None,
+        aware(t.revoked_at) if t.revoked_at else None,
+    )
+
+
+async def create_api_token(ctx: Ctx, user_id: int, name: str) -> NewApiToken:
+    name = name.strip()
+    if not 1 <= len(name) <= 64:
+        raise ApiError(400, "invalid_name", "Give the token a name of 1 to 64 characters, e.g. 'laptop CLI'.")
+    secret = API_TOKEN_PREFIX + new_token(32)
+    async with ctx.db.session() as s, s.begin():
+        row = ApiToken(user_id=user_id, name=name, token_hash=digest(secret), prefix=secret[:10], created_at=utcnow())
+        s.add(row)
+        await s.flush()
+        return NewApiToken(_token_info(row), secret)
+
+
+async def list_api_tokens(ctx: Ctx, user_id: int) -> list[ApiTokenInfo]:
+    async with ctx.db.session() as s:
+        rows = await s.execute(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id.desc()))
+        return [_token_info(t) for t in rows.scalars()]
+
+
+async def revoke_api_token(ctx: Ctx, user_id: int, token_id: int) -> ApiTokenInfo:
+    async with ctx.db.session() as s, s.begin():
+        row = await s.get(ApiToken, token_id)
+        if row is None or row.user_id != user_id:
+            raise ApiError(404, "token_not_found", "No such API token among yours; reload the token list.")
+        if row.revoked_at is None:
+            row.revoked_at = utcnow()
+        return _token_info(row)
