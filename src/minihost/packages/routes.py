@@ -1,0 +1,100 @@
+"""HTTP for packages: immutable bundle files, and the developer API to upload and release versions."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, Response
+from pydantic import BaseModel, Field
+
+from minihost.errors import ApiError
+from minihost.packages import service
+from minihost.packages.zipfiles import read_package_zip
+from minihost.web.auth import CurrentUser
+from minihost.web.deps import CtxDep
+
+router = APIRouter(tags=["packages"])
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def _file_headers(digest: str) -> dict[str, str]:
+    return {
+        "Cache-Control": IMMUTABLE,
+        # View frames are sandboxed with an opaque origin: their requests are cross-origin.
+        "Access-Control-Allow-Origin": "*",
+        "X-Content-Type-Options": "nosniff",
+        "ETag": f'"{digest}"',
+        # A stored SVG or HTML asset opened directly must not run scripts with the platform's origin.
+        "Content-Security-Policy": "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox",
+        "Cross-Origin-Resource-Policy": "cross-origin",
+    }
+
+
+@router.api_route("/bundles/files/{digest}", methods=["GET", "HEAD"], response_model=None)
+async def bundle_file(digest: str, request: Request, ctx: CtxDep) -> Response:
+    """A compiled file by its SHA-256: never changes, so it is cached for a year."""
+    found = await service.stored_file(ctx, digest)
+    headers = _file_headers(digest)
+    if request.headers.get("if-none-match", "").strip() in (f'"{digest}"', f'W/"{digest}"'):
+        return Response(status_code=304, headers=headers)
+    return FileResponse(found.path, media_type=found.content_type, headers=headers)
+
+
+class UploadOut(BaseModel):
+    version: dict[str, Any]
+    warnings: list[str]
+
+
+@router.post("/api/apps/{appid}/versions", status_code=201)
+async def upload_version(
+    appid: str,
+    ctx: CtxDep,
+    user: CurrentUser,
+    file: Annotated[UploadFile, File(description="The package folder, zipped")],
+    version: Annotated[str, Form(max_length=64)],
+    description: Annotated[str, Form(max_length=2000)] = "",
+) -> UploadOut:
+    """Upload a package zip as a new develop version (developers and admins of the app's organisation)."""
+    data = await file.read(ctx.settings.max_upload_bytes + 1)
+    if len(data) > ctx.settings.max_upload_bytes:
+        raise ApiError(413, "body_too_large", f"The upload exceeds {ctx.settings.max_upload_bytes} bytes.")
+    files = await asyncio.to_thread(read_package_zip, data, ctx.settings.package_total_limit)
+    result = await service.upload_package(ctx, appid, user, files, version, description)
+    return UploadOut(version=result.version.public(), warnings=result.warnings)
+
+
+class VersionsOut(BaseModel):
+    versions: list[dict[str, Any]]
+
+
+@router.get("/api/apps/{appid}/versions")
+async def list_versions(appid: str, ctx: CtxDep, user: CurrentUser) -> VersionsOut:
+    """Every uploaded version, newest first (members of the app's organisation)."""
+    await service.require_member(ctx, appid, user)
+    return VersionsOut(versions=[v.public() for v in await service.list_versions(ctx, appid)])
+
+
+class ReleaseIn(BaseModel):
+    grey_percent: int = Field(default=100, ge=1, le=100)
+
+
+class VersionOut(BaseModel):
+    version: dict[str, Any]
+
+
+@router.post("/api/apps/{appid}/versions/{version}/release")
+async def release_version(
+    appid: str, version: str, ctx: CtxDep, user: CurrentUser, body: ReleaseIn | None = None
+) -> VersionOut:
+    """Make an uploaded version the live release (admins of the app's organisation)."""
+    grey = body.grey_percent if body else 100
+    return VersionOut(version=(await service.release_version(ctx, appid, user, version, grey)).public())
+
+
+@router.post("/api/apps/{appid}/versions/{version}/trial")
+async def trial_version(appid: str, version: str, ctx: CtxDep, user: CurrentUser) -> VersionOut:
+    """Make an uploaded version the trial version that testers can open."""
+    return VersionOut(version=(await service.set_trial(ctx, appid, user, version)).public())
