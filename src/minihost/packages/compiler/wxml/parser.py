@@ -129,8 +129,8 @@ def parse_wxml(path: str, text: str, diag: Diagnostics) -> RawDocument:
             close = mustache_end(text, m.end())
             if close == -1:
                 err(start, "'{{' is never closed with '}}'")
-                pos = n
-                break
+                pos = m.end()  # read on as text so that the tags after it still parse
+                continue
             pos = close + 2
             continue
         if text.startswith("<!--", start):
