@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import time
+from urllib.parse import quote
 
 import httpx
 import pytest
 
 from minihost.auth import service
 from minihost.context import Ctx
+from minihost.errors import WeChatError
 from tests.auth.helpers import World, code2session, login_code, new_app, new_org, signed_in_user, with_settings
 
 
@@ -138,7 +140,7 @@ async def test_minute_quota_per_appid(web: httpx.AsyncClient, world: World, ctx:
         code = await service.issue_login_code(limited, world.user.id, world.app.appid)
         await service.code_to_session(limited, world.app.appid, world.app.secret, code, "authorization_code")
     code = await service.issue_login_code(limited, world.user.id, world.app.appid)
-    with pytest.raises(service.WeChatError) as err:
+    with pytest.raises(WeChatError) as err:
         await service.code_to_session(limited, world.app.appid, world.app.secret, code, "authorization_code")
     assert (err.value.errcode, err.value.errmsg) == service.E_MINUTE_QUOTA
 
@@ -161,3 +163,17 @@ async def test_host_login_for_an_unknown_app(web: httpx.AsyncClient, world: Worl
 async def test_codes_are_unguessable_and_distinct(web: httpx.AsyncClient, world: World) -> None:
     codes = {await login_code(web, world.user, world.app.appid) for _ in range(20)}
     assert len(codes) == 20 and all(len(c) >= 32 for c in codes)
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+async def test_hostile_appids_on_the_host_route(web: httpx.AsyncClient, world: World, value: str) -> None:
+    r = await web.post(f"/host/api/apps/{quote(value, safe='')}/login", headers=world.user.headers)
+    assert r.status_code in (404, 413) and "error" in r.json()
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+async def test_hostile_tokens_and_credentials(web: httpx.AsyncClient, world: World, value: str) -> None:
+    r = await web.get("/cgi-bin/getcallbackip", params={"access_token": value})
+    assert r.json()["errcode"] == 40001
+    r = await web.get("/cgi-bin/token", params={"grant_type": "client_credential", "appid": value, "secret": value})
+    assert r.json()["errcode"] == 40013

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 import struct
 import time
@@ -43,10 +44,12 @@ E_TOKEN_EXPIRED = (42001, "access_token expired")
 E_MINUTE_QUOTA = (45011, "api minute-quota reach limit mustslower retry next minute")
 
 # Bounds on what a caller may send: anything longer cannot be ours, so it is refused before any lookup.
-MAX_APPID = 32
 MAX_SECRET = 64
 MAX_CODE = 64
 MAX_TOKEN = 256
+
+# Anything else cannot be an appid; refusing it early also keeps NUL bytes and the like away from the database.
+_APPID_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 # WeChat keeps a replaced access_token working for 5 minutes, and renews a stable token 5 minutes early.
 TOKEN_OVERLAP_SECONDS = 300
@@ -96,7 +99,7 @@ def unionid_for(ctx: Ctx, org_id: int, user_id: int) -> str:
 
 async def issue_login_code(ctx: Ctx, user_id: int, appid: str) -> str:
     """A fresh `wx.login` code for this user and app: unguessable, one use, `login_code_ttl` seconds."""
-    if len(appid) > MAX_APPID or await apps.get_app(ctx, appid) is None:
+    if not _APPID_RE.fullmatch(appid) or await apps.get_app(ctx, appid) is None:
         raise ApiError(404, "app_not_found", f"No mini program with appid {appid[:40]!r}; check the appid.")
     code = secrets.token_urlsafe(24)  # 32 characters, like WeChat's
     await ctx.store.set(_CODE_KEY.format(appid=appid, code=code), str(user_id).encode(), ctx.settings.login_code_ttl)
@@ -115,7 +118,7 @@ async def _check_app(ctx: Ctx, appid: str | None, secret: str | None) -> AppInfo
         raise _fail(E_APPID_MISSING)
     if not secret:
         raise _fail(E_SECRET_MISSING)
-    if len(appid) > MAX_APPID:
+    if not _APPID_RE.fullmatch(appid):
         raise _fail(E_INVALID_APPID)
     if len(secret) > MAX_SECRET:
         # Still tell an unknown appid from a wrong secret, as WeChat does.
@@ -151,7 +154,7 @@ async def code_to_session(
         raise _fail(E_CODE_MISSING)
     if grant_type != "authorization_code":
         raise _fail(E_INVALID_GRANT_TYPE)
-    if len(appid) > MAX_APPID:
+    if not _APPID_RE.fullmatch(appid):
         raise _fail(E_INVALID_APPID)
     # Counted before the database is asked, so a flood of calls for one appid stops at the store.
     window = int(time.time() // 60)
