@@ -13,7 +13,9 @@ def package(files: dict[str, str | bytes], pages: list[str] | None = None, **app
     added when missing, and a .js for every page."""
     mapping: dict[str, bytes] = {k: v.encode() if isinstance(v, str) else v for k, v in files.items()}
     if pages is None:
-        pages = sorted(p[:-5] for p in mapping if p.startswith("pages/") and p.endswith(".wxml"))
+        pages = sorted(
+            {p.rsplit(".", 1)[0] for p in mapping if p.startswith("pages/") and p.endswith((".wxml", ".wxss"))}
+        )
     if "app.json" not in mapping:
         mapping["app.json"] = json.dumps({"pages": pages, **app}).encode()
     mapping.setdefault("app.js", b"App({})\n")
