@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import posixpath
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,7 +37,10 @@ class CompiledBundle:
 
 def dumps(value: Any) -> bytes:
     """Canonical JSON: sorted keys, no spaces, UTF-8, so equal input gives equal bytes."""
-    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # an integer beyond 64 bits in some .json: the slower encoder handles it
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 class _Builder:
