@@ -15,6 +15,8 @@ class RecentApp(Base):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     app_id: Mapped[int] = mapped_column(ForeignKey("apps.id", ondelete="CASCADE"), primary_key=True)
+    appid: Mapped[str] = mapped_column(String(18))
+    """The app's public id, kept here so listings need no join into the apps domain's tables."""
     used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 

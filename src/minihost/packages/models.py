@@ -22,6 +22,8 @@ class AppVersion(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     app_id: Mapped[int] = mapped_column(ForeignKey("apps.id", ondelete="CASCADE"), index=True)
+    appid: Mapped[str] = mapped_column(String(18))
+    """The app's public id, kept here so listings need no join into the apps domain's tables."""
     version: Mapped[str] = mapped_column(String(64))
     description: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[str] = mapped_column(String(16), default="develop")
@@ -41,6 +43,7 @@ class Release(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     app_id: Mapped[int] = mapped_column(ForeignKey("apps.id", ondelete="CASCADE"), index=True)
+    appid: Mapped[str] = mapped_column(String(18))
     version_id: Mapped[int] = mapped_column(ForeignKey("app_versions.id", ondelete="CASCADE"), index=True)
     grey_percent: Mapped[int] = mapped_column(Integer, default=100)
     """Share of users (0-100, by a stable hash of the user) who get this release; the rest keep the previous."""

@@ -245,6 +245,7 @@ async def upload_package(
             await s.execute(ins(BundleFile).values(rows).on_conflict_do_nothing(index_elements=["sha256"]))
         row = AppVersion(
             app_id=app.id,
+            appid=app.appid,
             version=version,
             description=desc,
             state="develop",
@@ -313,6 +314,7 @@ async def release_version(ctx: Ctx, appid: str, user: HasId, version: str, grey_
         s.add(
             Release(
                 app_id=app.id,
+                appid=app.appid,
                 version_id=row.id,
                 grey_percent=grey_percent,
                 kind="release" if grey_percent == 100 else "grey",
@@ -335,7 +337,11 @@ async def set_trial(ctx: Ctx, appid: str, user: HasId, version: str) -> VersionI
             raise ApiError(404, "version_not_found", f"{app.name!r} has no version {version[:64]!r}; upload it first.")
         if row.state == "develop":
             row.state = "trial"
-        s.add(Release(app_id=app.id, version_id=row.id, grey_percent=0, kind="trial", released_by=user.id))
+        s.add(
+            Release(
+                app_id=app.id, appid=app.appid, version_id=row.id, grey_percent=0, kind="trial", released_by=user.id
+            )
+        )
         return _info(row, appid)
 
 
@@ -399,15 +405,16 @@ async def version_for_user(ctx: Ctx, appid: str, user_id: int | None, kind: str 
         return _info(found, appid) if found else None
 
 
-async def released_app_ids(ctx: Ctx) -> list[int]:
-    """Ids (apps.id) of every app that has a release: what the host lists to everyone."""
+async def released_appids(ctx: Ctx) -> list[str]:
+    """Every app that has a release: what the host lists to everyone."""
     async with ctx.db.session() as s:
-        return list((await s.execute(select(Release.app_id).where(Release.kind != "trial").distinct())).scalars())
+        return sorted((await s.execute(select(Release.appid).where(Release.kind != "trial").distinct())).scalars())
 
 
-async def app_ids_with_versions(ctx: Ctx) -> list[int]:
+async def appids_with_versions(ctx: Ctx) -> list[str]:
+    """Every app with any uploaded version (develop included)."""
     async with ctx.db.session() as s:
-        return list((await s.execute(select(AppVersion.app_id).distinct())).scalars())
+        return sorted((await s.execute(select(AppVersion.appid).distinct())).scalars())
 
 
 async def version_count(ctx: Ctx, appid: str) -> int:

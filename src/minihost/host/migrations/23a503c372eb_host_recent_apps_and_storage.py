@@ -22,6 +22,7 @@ def upgrade() -> None:
         "host_recent_apps",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("app_id", sa.Integer(), nullable=False),
+        sa.Column("appid", sa.String(length=18), nullable=False),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["app_id"], ["apps.id"], name=op.f("fk_host_recent_apps_app_id_apps"), ondelete="CASCADE"
