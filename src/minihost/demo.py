@@ -33,8 +33,15 @@ async def seed_demo(settings: Settings) -> str:
         registered = await apps.register_app(
             ctx, org_id, "Demo Store", category="Shopping", description="The demo organisation's first app."
         )
+        from minihost.packages.examples import publish_examples
+
+        published = await publish_examples(ctx, org_id, dev)
+        for p in published:
+            if p.appid is None:
+                print(f"warning: example {p.example.folder!r} skipped, it does not compile:\n{p.error}")
+        released = sum(1 for p in published if p.appid)
         return (
-            "Demo data seeded. These credentials are shown once:\n"
+            f"Demo data seeded ({released} example mini programs released). These credentials are shown once:\n"
             f"  end user:   {DEMO_USER} / {user_pw}\n"
             f"  developer:  {DEMO_DEVELOPER} / {dev_pw}  (organisation 'Demo Studio', admin)\n"
             f"  demo app:   appid {registered.app.appid}  appsecret {registered.appsecret}"
