@@ -34,14 +34,16 @@ HOST_PAGE_CSP = (
 )
 # The logic worker: scripts from our origin only (runtime modules and the package's logic script), and no
 # network at all: every wx.request goes through the host bridge.
-WORKER_CSP = "default-src 'none'; script-src 'self'; connect-src 'none'; worker-src 'none'"
+# The host hands the logic script over as a blob: URL of its own origin.
+WORKER_CSP = "default-src 'none'; script-src 'self' blob:; connect-src 'none'; worker-src 'none'"
 
 
 def _view_csp(origin: str) -> str:
     # A view frame runs in an opaque origin, so 'self' would match nothing useful: name the origin. No
-    # 'unsafe-eval' and no inline scripts; inline styles are how templates' style="..." work.
+    # 'unsafe-eval' and no inline scripts (WXS arrives as a blob: script); inline styles are how templates'
+    # style="..." and the page's compiled CSS (handed over by the host) work.
     return (
-        f"default-src 'none'; script-src {origin}/runtime/view/ {origin}/bundles/files/; "
+        f"default-src 'none'; script-src {origin}/runtime/ blob:; "
         f"style-src {origin}/runtime/ {origin}/bundles/files/ 'unsafe-inline'; "
         f"img-src {origin} data: blob: https:; font-src {origin} data:; media-src {origin} blob: https:; "
         "connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
@@ -55,7 +57,7 @@ def _origin(request: Request) -> str:
 def _runtime_entry() -> tuple[str | None, list[str]]:
     """The host shell's module script and stylesheets, as the runtime ships them."""
     host = RUNTIME_STATIC / "host"
-    entry = next((n for n in ("main.js", "host.js", "index.js", "shell.js") if (host / n).is_file()), None)
+    entry = "host.js" if (host / "host.js").is_file() else None
     css = sorted(p.name for p in host.glob("*.css")) if host.is_dir() else []
     return entry, css
 
@@ -108,12 +110,12 @@ async def runtime_file(path: str, request: Request) -> FileResponse:
     top = path.split("/", 1)[0]
     if top == "logic":
         headers["Content-Security-Policy"] = WORKER_CSP
-    elif top == "view":
-        # Sandboxed view frames have an opaque origin: their module scripts are cross-origin requests.
-        headers["Access-Control-Allow-Origin"] = "*"
-        headers["Cross-Origin-Resource-Policy"] = "cross-origin"
-        if target.suffix == ".html":
-            headers["Content-Security-Policy"] = _view_csp(_origin(request))
+    # Sandboxed view frames have an opaque origin: every module they import (view/ and the shared logic/
+    # helpers) is a cross-origin request. These are public files.
+    headers["Access-Control-Allow-Origin"] = "*"
+    headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    if top == "view" and target.suffix == ".html":
+        headers["Content-Security-Policy"] = _view_csp(_origin(request))
     media = _TYPES.get(target.suffix, "application/octet-stream")
     return FileResponse(target, media_type=media, headers=headers)
 
