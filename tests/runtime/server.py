@@ -83,6 +83,7 @@ class RuntimeServer:
     allowed_domains: set[str] = field(default_factory=lambda: {"api.example.com"})
     request_handler: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     login_count: int = 0
+    not_found: list[str] = field(default_factory=list)
     port: int = 0
     _httpd: ThreadingHTTPServer | None = None
 
@@ -172,6 +173,7 @@ class _Handler(BaseHTTPRequestHandler):
             h = path[len("/bundles/files/") :]
             data = st.files.get(h)
             if data is None:
+                st.not_found.append(path)
                 self._send(404, b"not found", "text/plain", {"Access-Control-Allow-Origin": "*"})
             else:
                 self._send(
@@ -186,7 +188,10 @@ class _Handler(BaseHTTPRequestHandler):
                 )
         elif path.startswith("/host/api/"):
             self._host_api(method, path[len("/host/api/") :], parse_qs(url.query))
+        elif path == "/favicon.ico":
+            self._send(204, b"", "image/x-icon")
         else:
+            st.not_found.append(path)
             self._send(404, b"not found", "text/plain")
 
     def _static(self, rel: str) -> None:
