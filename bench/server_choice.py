@@ -94,10 +94,8 @@ def wrk(url: str, seconds: float, concurrency: int, threads: int = 1) -> tuple[f
 
 
 async def python_load(url: str, path: str, seconds: float, concurrency: int) -> Result:
-    request = f"GET {path}"
-
     async def op(conn: Conn, _: int) -> bool:
-        status, _body = await conn.request(*request.split(" ", 1))
+        status, _body = await conn.request("GET", path)
         return status == 200
 
     return await run_load(url, op, concurrency=concurrency, seconds=seconds, warmup=1.0)
