@@ -12,7 +12,7 @@ import pstats
 import statistics
 import time
 
-from minihost.packages.compiler import Limits, PackageSource, compile_package
+from minihost.packages.compiler import PackageSource, compile_package
 
 WXML = """<wxs module="fmt" src="../../utils/fmt.wxs"/>
 <import src="../../templates/row.wxml"/>
@@ -67,7 +67,8 @@ def make_package(pages: int = 320) -> dict[str, bytes]:
     for p in range(pages):
         base = f"pages/p{p}/p{p}"
         names.append(base)
-        files[base + ".wxml"] = WXML.encode()
+        # names vary per page, as in a real app, so that no cache makes every page free
+        files[base + ".wxml"] = WXML.replace("title", f"title{p}").replace("row.name", f"row.name{p}").encode()
         files[base + ".wxss"] = WXSS.encode()
         files[base + ".js"] = f"Page({{\n  data: {{ n: {p} }},\n{js_body}}})\n".encode()
         files[base + ".json"] = b'{"usingComponents": {"card": "/components/card/card"}}'
@@ -84,23 +85,23 @@ def main() -> None:
     args = parser.parse_args()
     files = make_package()
     size = sum(len(d) for d in files.values())
-    limits = Limits(main_package_bytes=4 * 1024 * 1024)
-    compile_package(PackageSource.from_files(files), limits)  # warm-up: imports, regex compilation
+    compile_package(PackageSource.from_files(files))  # warm-up: imports, regex compilation
     if args.profile:
         prof = cProfile.Profile()
         prof.enable()
-        compile_package(PackageSource.from_files(files), limits)
+        compile_package(PackageSource.from_files(files))
         prof.disable()
         pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
-    times = []
+    walls, cpus = [], []
     for _ in range(args.runs):
-        start = time.perf_counter()
-        compile_package(PackageSource.from_files(files), limits)
-        times.append(time.perf_counter() - start)
-    median = statistics.median(times)
-    print(f"package: {len(files)} files, {size / (1024 * 1024):.2f} MB")
-    print(f"compile: median {median * 1000:.0f} ms over {args.runs} runs (min {min(times) * 1000:.0f} ms)")
-    print(f"throughput: {len(files) / median:.0f} files/s, {size / median / (1024 * 1024):.1f} MB/s")
+        wall, cpu = time.perf_counter(), time.process_time()
+        compile_package(PackageSource.from_files(files))
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    wall, cpu = statistics.median(walls), statistics.median(cpus)
+    print(f"package: {len(files)} files, {size / (1024 * 1024):.2f} MB (default limits: 2 MB main package)")
+    print(f"compile: median {wall * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU over {args.runs} runs")
+    print(f"throughput: {len(files) / wall:.0f} files/s, {size / wall / (1024 * 1024):.1f} MB/s (wall)")
 
 
 if __name__ == "__main__":

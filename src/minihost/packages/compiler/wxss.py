@@ -87,30 +87,61 @@ def class_prefix(component_path: str) -> str:
     return "c" + hashlib.sha256(component_path.encode("utf-8")).hexdigest()[:8]
 
 
-def tokenize(text: str, path: str, lines: LineIndex, diag: Diagnostics) -> list[Token]:
+# Coarse tokens for the structure: runs of ordinary text, strings, unquoted url(), braces, semicolons.
+# Declarations only need rpx rewritten inside text runs, so they are never cut finer (fast on big files);
+# selectors, which are short, are re-read with the fine tokenizer above.
+_COARSE = re.compile(
+    r"""
+    (?P<comment>/\*.*?\*/)
+  | (?P<badcomment>/\*.*)
+  | (?P<str>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<badstr>["'])
+  | (?P<url>url\(\s*[^"'()\s]*\s*\))
+  | (?P<punct>[{};])
+  | (?P<text>(?:[^{};"'/uU]+|/(?!\*)|[uU](?![rR][lL]\(\s*[^"'()\s]*\s*\)))+)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_RPX = re.compile(r"(?<![\w.\-])([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)rpx(?![\w-])", re.IGNORECASE)
+_AT_NAME = re.compile(r"\s*(@-?[A-Za-z_][\w-]*)")
+
+
+def rpx_to_calc(text: str) -> str:
+    """`10rpx` → `calc(10 * var(--rpx))` in a run of CSS text that holds no string or url()."""
+    if "rpx" not in text and "RPX" not in text.upper():
+        return text
+    return _RPX.sub(r"calc(\1 * var(--rpx))", text)
+
+
+def coarse_tokens(text: str, path: str, lines: LineIndex, diag: Diagnostics) -> list[Token]:
     tokens: list[Token] = []
     append = tokens.append
+    for m in _COARSE.finditer(text):
+        kind = m.lastgroup
+        if kind == "text" or kind == "str" or kind == "url":
+            append((kind, m.group(), m.start()))
+        elif kind == "punct":
+            c = m.group()
+            append((c, c, m.start()))
+        elif kind == "badcomment":
+            diag.error(path, *lines.pos(m.start()), "comment is never closed with '*/'")
+        elif kind == "badstr":
+            diag.error(path, *lines.pos(m.start()), "string is never closed")
+            append(("str", m.group() * 2, m.start()))
+    return tokens
+
+
+def fine_tokens(text: str) -> list[Token]:
+    """Selector text (comments and bad strings already gone) cut into CSS tokens."""
+    tokens: list[Token] = []
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         if kind == "unit":
             kind = "num"
-        assert kind is not None
-        if kind == "comment":
-            continue
-        if kind == "delim":
-            c = m.group()
-            append((c, c, m.start()))
-            continue
-        if kind == "badcomment":
-            line, col = lines.pos(m.start())
-            diag.error(path, line, col, "comment is never closed with '*/'")
-            continue
-        if kind == "badstr":
-            line, col = lines.pos(m.start())
-            diag.error(path, line, col, "string is never closed")
-            append(("str", m.group() * 2, m.start()))
-            continue
-        append((kind, m.group(), m.start()))
+        if kind == "delim" or kind == "badstr":
+            tokens.append((m.group(), m.group(), m.start()))
+        elif kind is not None and kind != "comment" and kind != "badcomment":
+            tokens.append((kind, m.group(), m.start()))
     return tokens
 
 
@@ -121,6 +152,7 @@ class WxssCompiler:
         self.source = source
         self.diag = diag
         self._cache: dict[tuple[str, str], str] = {}
+        self.selectors: dict[tuple[str, str], str] = {}  # (selector text, prefix) → rewritten
         self._active: list[str] = []
 
     def compile(self, path: str, prefix: str = "") -> str | None:
@@ -158,7 +190,7 @@ class _FileCompiler:
         self.path = path
         self.prefix = prefix
         self.lines = LineIndex(text)
-        self.tokens = tokenize(text, path, self.lines, owner.diag)
+        self.tokens = coarse_tokens(text, path, self.lines, owner.diag)
         self.i = 0
         self.out: list[str] = []
 
@@ -176,8 +208,8 @@ class _FileCompiler:
         tokens = self.tokens
         n = len(tokens)
         while self.i < n:
-            kind, _text, offset = tokens[self.i]
-            if kind == "ws" or kind == ";":
+            kind, text, offset = tokens[self.i]
+            if kind == ";" or (kind == "text" and text.isspace()):
                 self.i += 1
                 continue
             if kind == "}":
@@ -186,20 +218,24 @@ class _FileCompiler:
                     self.error(offset, "unexpected '}'")
                     continue
                 return
-            if kind == "at":
-                self.at_rule(out, top)
+            if kind == "text" and text.lstrip().startswith("@"):
+                self.at_rule(out)
                 continue
             prelude = self.prelude()
             if prelude is None:
                 continue
             open_offset = tokens[self.i][2]
             self.i += 1
-            selector = _join(prelude) if keyframes else self.selector(prelude)
+            raw = _text(prelude)
+            if keyframes:
+                selector = " ".join(raw.split())
+            else:
+                cache = self.owner.selectors
+                key = (raw, self.prefix)
+                selector = cache.get(key) or cache.setdefault(key, self.selector(fine_tokens(raw)))
             body = self.declarations(open_offset)
             if selector:
                 out.append(f"{selector}{{{body}}}\n")
-        if not top:
-            return
 
     def prelude(self) -> list[Token] | None:
         """Tokens up to a `{` (left unread); None after an error (the bad part skipped)."""
@@ -210,12 +246,12 @@ class _FileCompiler:
             if kind == "{":
                 return tokens[start : self.i]
             if kind in (";", "}"):
-                self.error(tokens[start][2], "expected '{' after the selector")
+                self.error(_start(tokens[start]), "expected '{' after the selector")
                 if kind == ";":
                     self.i += 1
                 return None
             self.i += 1
-        self.error(tokens[start][2], "expected '{' after the selector")
+        self.error(_start(tokens[start]), "expected '{' after the selector")
         return None
 
     def declarations(self, open_offset: int) -> str:
@@ -227,49 +263,48 @@ class _FileCompiler:
         while self.i < len(tokens):
             kind, text, _offset = tokens[self.i]
             self.i += 1
-            if kind == "}" and depth == 0:
-                _flush(current, decls)
-                return ";".join(decls)
-            if kind == ";" and depth == 0:
-                _flush(current, decls)
-                continue
-            if kind in ("{", "(", "[", "func"):
-                depth += 1
-            elif kind in ("}", ")", "]"):
+            if kind == "text":
+                current.append(rpx_to_calc(text))
+            elif kind == "}":
+                if depth == 0:
+                    _flush(current, decls)
+                    return ";".join(decls)
                 depth -= 1
-            if kind == "num" and text[-3:].lower() == "rpx":
-                current.append(f"calc({text[:-3]} * var(--rpx))")
-            elif kind == "ws":
-                current.append(" ")
+                current.append(text)
+            elif kind == ";" and depth == 0:
+                _flush(current, decls)
             else:
+                if kind == "{":
+                    depth += 1
                 current.append(text)
         self.error(open_offset, "'{' is never closed with '}'")
         _flush(current, decls)
         return ";".join(decls)
 
-    def at_rule(self, out: list[str], top: bool) -> None:
+    def at_rule(self, out: list[str]) -> None:
         tokens = self.tokens
-        _, at_text, at_offset = tokens[self.i]
-        self.i += 1
+        first = tokens[self.i]
+        m = _AT_NAME.match(first[1])
+        assert m is not None
+        at_text, at_offset = m.group(1), first[2] + m.start(1)
         name = at_text[1:].lower()
-        start = self.i
+        rest: list[Token] = [("text", first[1][m.end() :], first[2] + m.end())]
+        self.i += 1
         while self.i < len(tokens) and tokens[self.i][0] not in ("{", ";", "}"):
+            rest.append(tokens[self.i])
             self.i += 1
-        prelude = tokens[start : self.i]
         end_kind = tokens[self.i][0] if self.i < len(tokens) else "eof"
+        head = f"{at_text} {' '.join(_text(rest).split())}".rstrip()
         if end_kind != "{":
             if end_kind == ";":
                 self.i += 1
             if name == "import":
-                self.import_rule(out, prelude, at_offset)
-            elif name == "charset":
-                pass  # the output is always UTF-8
-            else:
-                out.append(f"{at_text} {_join(prelude)};\n".replace("  ", " "))
+                self.import_rule(out, rest, at_offset)
+            elif name != "charset":  # the output is always UTF-8
+                out.append(f"{head};\n")
             return
         open_offset = tokens[self.i][2]
         self.i += 1
-        head = f"{at_text} {_join(prelude)}".rstrip()
         if name in _NESTING_AT:
             inner: list[str] = []
             self.rules(inner, top=False)
@@ -280,18 +315,28 @@ class _FileCompiler:
             out.append(f"{head}{{\n{''.join(inner)}}}\n")
         else:
             out.append(f"{head}{{{self.declarations(open_offset)}}}\n")
-        del top, open_offset
 
     def import_rule(self, out: list[str], prelude: list[Token], at_offset: int) -> None:
-        parts = [t for t in prelude if t[0] != "ws"]
         ref: str | None = None
-        offset = parts[0][2] if parts else at_offset
-        if parts and parts[0][0] == "str":
-            ref = _unquote(parts[0][1])
-        elif parts and parts[0][0] == "url":
-            ref = parts[0][1][4:-1].strip()
-        elif len(parts) >= 3 and parts[0][0] == "func" and parts[0][1].lower() == "url(" and parts[1][0] == "str":
-            ref = _unquote(parts[1][1])
+        offset = at_offset
+        want_string = False
+        for kind, text, start in prelude:
+            if kind == "text":
+                word = text.strip()
+                if not word:
+                    continue
+                if word.lower() == "url(" and not want_string:
+                    want_string = True
+                    continue
+                if want_string and word == ")" and ref is not None:
+                    continue
+                ref = None
+                break
+            if ref is not None:
+                ref = None
+                break
+            offset = start
+            ref = _unquote(text) if kind == "str" else text[4:-1].strip()
         if not ref:
             self.error(at_offset, '@import needs a file name in quotes, as in @import "common.wxss";')
             return
@@ -362,8 +407,14 @@ def _flush(current: list[str], decls: list[str]) -> None:
     current.clear()
 
 
-def _join(tokens: list[Token]) -> str:
-    return " ".join("".join(" " if k == "ws" else t for k, t, _ in tokens).split())
+def _text(tokens: list[Token]) -> str:
+    return "".join(t for _, t, _ in tokens)
+
+
+def _start(token: Token) -> int:
+    """Offset of the first non-space character of a token."""
+    text = token[1]
+    return token[2] + len(text) - len(text.lstrip())
 
 
 def _unquote(text: str) -> str:

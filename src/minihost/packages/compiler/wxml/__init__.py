@@ -21,6 +21,7 @@ class TemplateCompiler(Resolver):
         self.diag = diag
         self.units: dict[str, FileUnit | None] = {}
         self._active: list[str] = []
+        self.values = {}
 
     def unit(self, path: str) -> FileUnit | None:
         if path in self.units:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -19,15 +20,15 @@ class ExprError(Exception):
 
 _TOKEN = re.compile(
     r"""
-    (?P<ws>\s+)
-  | (?P<num>0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<str>"|')
-  | (?P<id>[A-Za-z_$\u00a0-\uffff][\w$\u00a0-\uffff]*)
-  | (?P<op>\.\.\.|===|!==|==|!=|<=|>=|&&|\|\||\?\?|\?\.|[-+*/%<>!~?:.,()\[\]{}=&|^;@#`\\])
-    """,
+    \s*(?:
+      (?P<num>0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+    | (?P<plain>"[^"\\\n\r]*"|'[^'\\\n\r]*')
+    | (?P<str>"|')
+    | (?P<id>[A-Za-z_$\u00a0-\uffff][\w$\u00a0-\uffff]*)
+    | (?P<op>\.\.\.|===|!==|==|!=|<=|>=|&&|\|\||\?\?|\?\.|[-+*/%<>!~?:.,()\[\]{}=&|^;@\#`\\])
+    )""",
     re.VERBOSE,
 )
-
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 _STR_CHUNK = re.compile(r"[^\\\"'\n\r]+")
 
@@ -68,31 +69,36 @@ Token = tuple[str, Any, int]  # kind ("num", "str", "id", "op", "eof"), value, o
 
 def tokenize(text: str, start: int, end: int) -> list[Token]:
     tokens: list[Token] = []
+    append = tokens.append
     pos = start
     match = _TOKEN.match
     while pos < end:
         m = match(text, pos, end)
         if m is None:
+            rest = text[pos:end]
+            if rest.isspace():
+                break
+            pos += len(rest) - len(rest.lstrip())
             raise ExprError(pos, f"unexpected character {text[pos]!r}")
         kind = m.lastgroup
-        assert kind is not None
-        if kind == "ws":
-            pos = m.end()
-            continue
-        if kind == "str":
-            value, pos = _read_string(text, pos, end)
-            tokens.append(("str", value, m.start()))
-            continue
-        tok = m.group()
-        if kind == "num":
-            if m.end() < end and (text[m.end()].isalpha() or text[m.end()] in "_$"):
-                raise ExprError(m.end(), f"unexpected character {text[m.end()]!r} after number")
-            tokens.append(("num", _number(tok, pos), pos))
-        elif kind == "op" and tok in _UNSUPPORTED:
-            raise ExprError(pos, _UNSUPPORTED[tok])
-        else:
-            tokens.append((kind, tok, pos))
+        tok_start = m.start(kind)  # type: ignore[arg-type]
         pos = m.end()
+        if kind == "id":
+            append(("id", m.group(kind), tok_start))
+        elif kind == "op":
+            tok = m.group(kind)
+            if tok in _UNSUPPORTED:
+                raise ExprError(tok_start, _UNSUPPORTED[tok])
+            append(("op", tok, tok_start))
+        elif kind == "plain":
+            append(("str", m.group(kind)[1:-1], tok_start))
+        elif kind == "num":
+            if pos < end and (text[pos].isalpha() or text[pos] in "_$"):
+                raise ExprError(pos, f"unexpected character {text[pos]!r} after number")
+            append(("num", _number(m.group(kind), tok_start), tok_start))
+        else:
+            value, pos = _read_string(text, tok_start, end)
+            append(("str", value, tok_start))
     tokens.append(("eof", None, end))
     return tokens
 
@@ -234,26 +240,30 @@ class Parser:
 
     def postfix(self) -> Expr:
         expr = self.primary()
+        tokens = self.tokens
         while True:
-            if self.at("."):
-                self.next()
+            kind, value, _ = tokens[self.i]
+            if kind != "op":
+                return expr
+            if value == ".":
+                self.i += 1
                 tok = self.next()
                 if tok[0] != "id":
                     raise ExprError(tok[2], f"expected a property name after '.' but found {_describe(tok)}")
                 expr = {"k": "mem", "o": expr, "p": {"k": "lit", "v": tok[1]}}
-            elif self.at("["):
-                self.next()
+            elif value == "[":
+                self.i += 1
                 prop = self.expression()
                 self.expect("]")
                 expr = {"k": "mem", "o": expr, "p": prop}
-            elif self.at("("):
-                self.next()
+            elif value == "(":
+                self.i += 1
                 args: list[Expr] = []
                 while not self.at(")"):
                     args.append(self.expression())
                     if not self.at(")"):
                         self.expect(",")
-                self.next()
+                self.i += 1
                 expr = {"k": "call", "f": expr, "args": args}
             else:
                 return expr
@@ -357,16 +367,27 @@ def _describe(tok: Token) -> str:
 
 
 def parse_expression(text: str, start: int, end: int, *, object_body: str = "auto") -> Expr:
-    """Parse `text[start:end]`, the inside of one `{{ }}`.
+    """Parse `text[start:end]`, the inside of one `{{ }}` (see `_parse`); errors carry offsets into
+    `text`. The same expression text is parsed once: templates repeat `{{item.name}}` a lot."""
+    try:
+        return _parse(text[start:end], object_body)
+    except ExprError as exc:
+        raise ExprError(exc.offset + start, exc.message) from None
+
+
+# The trees are shared between callers, who never modify them.
+@functools.lru_cache(maxsize=16384)
+def _parse(text: str, object_body: str) -> Expr:
+    """Parse one `{{ }}` content.
 
     `object_body` tells whether a bare property list (`a: 1, ...b`, WeChat's way of writing an object
     without braces) is accepted: "auto" when it cannot be mistaken for an expression, "data" (template
     `data`, where `{{item}}` means `{item: item}`), or "never".
     """
-    tokens = tokenize(text, start, end)
+    tokens = tokenize(text, 0, len(text))
     parser = Parser(tokens)
     if tokens[0][0] == "eof":
-        raise ExprError(start, "empty expression")
+        raise ExprError(0, "empty expression")
     if object_body != "never":
         first, second = tokens[0], tokens[1] if len(tokens) > 1 else tokens[0]
         bare = (first[0] == "op" and first[1] == "...") or (

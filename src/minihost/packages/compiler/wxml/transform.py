@@ -43,6 +43,9 @@ class FileUnit:
 class Resolver:
     """What a file transform needs from the package: other files, by reference."""
 
+    # Compiled values by (raw text, object-body mode, typed): the same markup recurs across files.
+    values: dict[tuple[str, str, bool], Expr]
+
     def include(self, from_path: str, src: str) -> list[Node] | str:
         """The nodes of an included file, or an error message."""
         raise NotImplementedError
@@ -80,6 +83,17 @@ class Transformer:
     def value(self, raw: str, start: int, mode: str = "auto", typed: bool = True) -> Expr:
         """A text or attribute value: `lit` when static, the expression alone when the value is one
         `{{ }}` (and `typed`), else a `cat` of the parts."""
+        key = (raw, mode, typed)
+        cached = self.resolver.values.get(key)
+        if cached is not None:
+            return cached
+        errors_before = len(self.diag.errors)
+        result = self._value(raw, start, mode, typed)
+        if len(self.diag.errors) == errors_before:  # a value with errors is reported at each place
+            self.resolver.values[key] = result
+        return result
+
+    def _value(self, raw: str, start: int, mode: str, typed: bool) -> Expr:
         text = self.doc.text
         parts: list[Expr] = []
         pos = 0
