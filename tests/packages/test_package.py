@@ -362,3 +362,25 @@ def test_main_package_at_the_limit_compiles() -> None:
     build(files, limits=Limits(main_package_bytes=size))
     with pytest.raises(CompileFailed):
         build(files, limits=Limits(main_package_bytes=size - 1))
+
+
+def test_from_files_normalises_paths_and_refuses_escapes() -> None:
+    source = PackageSource.from_files({"./a\\b.js": b"", "/c.js": b"", ".git/x": b"", "x/.DS_Store": b""})
+    assert sorted(source.files) == ["a/b.js", "c.js"]
+    with pytest.raises(ValueError):
+        PackageSource.from_files({"../evil.js": b""})
+
+
+def test_component_config_keeps_its_options() -> None:
+    bundle = build(
+        {
+            "pages/index/index.wxml": "<c/>",
+            "pages/index/index.json": '{"usingComponents": {"c": "/c"}}',
+            **_component("c", config='{"component": true, "styleIsolation": "apply-shared", "options": {"a": 1}}'),
+        }
+    )
+    assert bundle.manifest["components"]["c"]["config"] == {
+        "component": True,
+        "styleIsolation": "apply-shared",
+        "options": {"a": 1},
+    }

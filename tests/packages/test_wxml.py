@@ -308,3 +308,42 @@ def test_include_cycle() -> None:
 def test_wxs_require_of_missing_file() -> None:
     found = errors({PAGE: '<wxs module="m">\nvar a = require("./nope.wxs")</wxs>'})
     assert found == ["pages/index/index.wxml:2:18: require('./nope.wxs'): no file pages/index/nope.wxs"]
+
+
+def test_wxs_content_is_raw_text() -> None:
+    bundle = build({PAGE: '<wxs module="m">var a = 1 < 2 && "</view>".length;\nmodule.exports = a</wxs>'})
+    assert 'var a = 1 < 2 && "</view>".length;' in bundle.files[bundle.manifest["wxs"]].decode()
+
+
+def test_lone_less_than_in_text_is_text() -> None:
+    assert root("<view>a < b</view>") == [el("view", text("a < b"))]
+
+
+def test_key_with_mustache_and_unknown_directive_are_warnings() -> None:
+    bundle = build({PAGE: '<view wx:for="{{l}}" wx:key="{{item.id}}" wx:foo="1"/>'})
+    assert sorted(str(w) for w in bundle.warnings) == [
+        "pages/index/index.wxml:1:30: wx:key takes a property name or *this, not {{ }}; ignored",
+        "pages/index/index.wxml:1:43: unknown directive wx:foo; kept as an attribute",
+    ]
+
+
+def test_duplicate_attribute() -> None:
+    assert errors({PAGE: '<view a="1" a="2"/>'}) == ["pages/index/index.wxml:1:13: duplicate attribute a"]
+
+
+def test_for_item_must_be_a_name() -> None:
+    assert errors({PAGE: '<view wx:for="{{l}}" wx:for-item="a.b"/>'}) == [
+        "pages/index/index.wxml:1:35: wx:for-item must be a variable name, not 'a.b'"
+    ]
+
+
+def test_include_with_condition_and_template_with_for() -> None:
+    data = template(
+        {
+            PAGE: '<include wx:if="{{a}}" src="/x.wxml"/><template wx:for="{{l}}" is="t" data="{{item}}"/>',
+            "x.wxml": "<text>x</text>",
+        }
+    )
+    assert data["root"][0]["branches"][0]["body"][0]["tag"] == "text"
+    assert data["root"][1]["t"] == "for"
+    assert data["root"][1]["body"][0]["t"] == "template"

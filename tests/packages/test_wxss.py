@@ -147,3 +147,17 @@ def test_bad_imports() -> None:
 def test_import_cycle_names_the_files() -> None:
     found = errors({WXSS: '@import "/a.wxss";', "a.wxss": '@import "b.wxss";', "b.wxss": '@import "a.wxss";'})
     assert found == ["b.wxss:1:9: @import cycle: a.wxss → b.wxss → a.wxss"]
+
+
+def test_rpx_in_media_prelude_is_left_alone_and_nested_errors_are_found() -> None:
+    assert css({WXSS: "@media (min-width: 300px) { .a { top: 1rpx } }"}) == (
+        "@media (min-width: 300px){\n.a{top: calc(1 * var(--rpx))}\n}\n"
+    )
+    assert errors({WXSS: "@media print {\n  .a { top: 0 }\n  .b {\n}"}) == [
+        "pages/index/index.wxss:1:14: '{' is never closed with '}'"
+    ]
+
+
+def test_data_uri_with_semicolon_stays_whole() -> None:
+    out = css({WXSS: ".a { background: url(data:image/png;base64,iVBO=); width: 2rpx }"})
+    assert out == ".a{background: url(data:image/png;base64,iVBO=);width: calc(2 * var(--rpx))}\n"

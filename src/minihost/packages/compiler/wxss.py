@@ -203,8 +203,9 @@ class _FileCompiler:
         return "".join(self.out)
 
     # -- structure ------------------------------------------------------------------------------
-    def rules(self, out: list[str], top: bool, keyframes: bool = False) -> None:
-        """Rules up to the `}` closing the current block (consumed) or the end of the file."""
+    def rules(self, out: list[str], top: bool, keyframes: bool = False, open_offset: int = 0) -> None:
+        """Rules up to the `}` closing the current block (consumed; `open_offset` is its `{`) or the
+        end of the file."""
         tokens = self.tokens
         n = len(tokens)
         while self.i < n:
@@ -224,7 +225,7 @@ class _FileCompiler:
             prelude = self.prelude()
             if prelude is None:
                 continue
-            open_offset = tokens[self.i][2]
+            brace = tokens[self.i][2]
             self.i += 1
             raw = _text(prelude)
             if keyframes:
@@ -233,9 +234,11 @@ class _FileCompiler:
                 cache = self.owner.selectors
                 key = (raw, self.prefix)
                 selector = cache.get(key) or cache.setdefault(key, self.selector(fine_tokens(raw)))
-            body = self.declarations(open_offset)
+            body = self.declarations(brace)
             if selector:
                 out.append(f"{selector}{{{body}}}\n")
+        if not top:
+            self.error(open_offset, "'{' is never closed with '}'")
 
     def prelude(self) -> list[Token] | None:
         """Tokens up to a `{` (left unread); None after an error (the bad part skipped)."""
@@ -307,11 +310,11 @@ class _FileCompiler:
         self.i += 1
         if name in _NESTING_AT:
             inner: list[str] = []
-            self.rules(inner, top=False)
+            self.rules(inner, top=False, open_offset=open_offset)
             out.append(f"{head}{{\n{''.join(inner)}}}\n")
         elif _KEYFRAMES.match(at_text.lower()):
             inner = []
-            self.rules(inner, top=False, keyframes=True)
+            self.rules(inner, top=False, keyframes=True, open_offset=open_offset)
             out.append(f"{head}{{\n{''.join(inner)}}}\n")
         else:
             out.append(f"{head}{{{self.declarations(open_offset)}}}\n")
