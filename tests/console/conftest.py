@@ -1,0 +1,3 @@
+from tests.accounts.helpers import accounts_app, web, web2
+
+__all__ = ["accounts_app", "web", "web2"]
