@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,7 +118,8 @@ class Bundle:
         self.components[cpath] = {
             "config": {"component": True, "options": {}},
             "template": self._put(json.dumps(tpl).encode()),
-            "css": self._put(css.encode()) if css else None,
+            # as the compiler does: every class selector of component CSS gets the component's prefix
+            "css": self._put(re.sub(r"\.([A-Za-z_][\w-]*)", rf".{prefix}--\1", css).encode()) if css else None,
             "stylePrefix": prefix,
             "usingComponents": using or {},
         }

@@ -16,9 +16,14 @@ function num(v, d) {
   const n = Number(v);
   return v === undefined || v === null || v === '' || Number.isNaN(n) ? d : n;
 }
+// Only touches the DOM when the attribute really changes.
 function reflect(el, name, value) {
-  if (value === undefined || value === null || value === false || value === 'false') el.removeAttribute(name);
-  else el.setAttribute(name, value === true ? '' : String(value));
+  if (value === undefined || value === null || value === false || value === 'false') {
+    if (el.hasAttribute(name)) el.removeAttribute(name);
+    return;
+  }
+  const s = value === true ? '' : String(value);
+  if (el.getAttribute(name) !== s) el.setAttribute(name, s);
 }
 
 // ------------------------------------------------------------------ text
@@ -70,7 +75,7 @@ const image = {
   update(el, v, old) {
     const { div, img } = el.__img;
     const mode = v.attrs.mode || 'scaleToFill';
-    el.setAttribute('mode', mode);
+    reflect(el, 'mode', mode);
     if (changed(v, old, 'src') || changed(v, old, 'lazy-load')) {
       const src = v.attrs.src ? page.assetUrl(String(v.attrs.src), v.owner) : '';
       el.__src = src;
@@ -125,7 +130,7 @@ const button = {
       spin.remove();
       el.__spin = null;
     }
-    el.setAttribute('aria-disabled', on(v.attrs.disabled) ? 'true' : 'false');
+    reflect(el, 'aria-disabled', on(v.attrs.disabled) ? 'true' : 'false');
   },
 };
 
