@@ -1,0 +1,1 @@
+"""Payments: merchants, WeChat Pay v3 compatible orders and refunds, a double-entry ledger, notifications."""
