@@ -384,3 +384,25 @@ def test_component_config_keeps_its_options() -> None:
         "styleIsolation": "apply-shared",
         "options": {"a": 1},
     }
+
+
+def test_extended_library_components_and_theme_icons_are_not_errors() -> None:
+    bundle = build(
+        {
+            "pages/index/index.wxml": "<mp-cell/>",
+            "pages/index/index.json": '{"usingComponents": {"mp-cell": "weui-miniprogram/cell/cell"}}',
+        },
+        useExtendedLib={"weui": True},
+        tabBar={"list": [{"pagePath": "pages/index/index", "text": "a", "iconPath": "@homeIcon"}]},
+    )
+    assert [w.message for w in bundle.warnings] == [
+        "component 'mp-cell': weui-miniprogram/cell/cell comes from the extended library 'weui' (useExtendedLib),"
+        " which is not provided"
+    ]
+
+
+def test_typescript_only_page_says_so() -> None:
+    files = {"app.json": '{"pages": ["p"]}', "p.wxml": "<view/>", "p.ts": "Page({})"}
+    assert errors(files, pages=[]) == [
+        "app.json:1:12: page 'p' has no p.js (only a .ts file: compile TypeScript to JavaScript before uploading)"
+    ]

@@ -292,11 +292,18 @@ def test_all_errors_are_reported_not_only_the_first() -> None:
     ]
 
 
-def test_missing_include_and_import_and_wxs() -> None:
-    assert errors({PAGE: '<include src="nope.wxml"/>\n<import src="/x"/>\n<wxs module="m" src="m.wxs"/>'}) == [
+def test_missing_include_and_wxs_are_errors() -> None:
+    assert errors({PAGE: '<include src="nope.wxml"/>\n<wxs module="m" src="m.wxs"/>'}) == [
         "pages/index/index.wxml:1:15: include 'nope.wxml': no file pages/index/nope.wxml",
-        "pages/index/index.wxml:2:14: import '/x': no file x.wxml",
-        "pages/index/index.wxml:3:22: wxs 'm.wxs': no file pages/index/m.wxs",
+        "pages/index/index.wxml:2:22: wxs 'm.wxs': no file pages/index/m.wxs",
+    ]
+
+
+def test_missing_import_is_a_warning() -> None:
+    # WeChat's own demo has a broken <import> and runs: the templates are simply missing
+    bundle = build({PAGE: '<import src="/x"/>\n<view/>'})
+    assert [str(w) for w in bundle.warnings] == [
+        "pages/index/index.wxml:1:14: import '/x': no file x.wxml; its templates are not available"
     ]
 
 
@@ -327,8 +334,13 @@ def test_key_with_mustache_and_unknown_directive_are_warnings() -> None:
     ]
 
 
-def test_duplicate_attribute() -> None:
-    assert errors({PAGE: '<view a="1" a="2"/>'}) == ["pages/index/index.wxml:1:13: duplicate attribute a"]
+def test_duplicate_attribute_last_wins_with_a_warning() -> None:
+    bundle = build({PAGE: '<view a="1" a="2"/>'})
+    assert [str(w) for w in bundle.warnings] == [
+        "pages/index/index.wxml:1:13: duplicate attribute a; the last value is used"
+    ]
+    data = json.loads(bundle.files[bundle.manifest["pages"]["pages/index/index"]["template"]])
+    assert data["root"][0]["attrs"] == {"a": lit("2")}
 
 
 def test_for_item_must_be_a_name() -> None:

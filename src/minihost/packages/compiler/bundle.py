@@ -13,7 +13,16 @@ import orjson
 from .errors import CompileFailed, CompileMessage, Diagnostics
 from .jsonfile import JsonDoc
 from .limits import Limits
-from .manifest import FORMAT, AppConfig, ComponentRefError, load_config, read_app, resolve_component
+from .manifest import (
+    FORMAT,
+    AppConfig,
+    ComponentRefError,
+    ComponentUnsupported,
+    extended_libs,
+    load_config,
+    read_app,
+    resolve_component,
+)
 from .scripts import build_logic
 from .source import PackageSource
 from .wxml import TemplateCompiler
@@ -54,6 +63,7 @@ class _Builder:
         self.components: dict[str, dict[str, Any] | None] = {}
         self.app_components: dict[str, str] = {}
         self.queue: list[tuple[str, str, tuple[int, int]]] = []
+        self.extended_libs: tuple[str, ...] = ()
 
     def store(self, data: bytes) -> str:
         digest = hashlib.sha256(data).hexdigest()
@@ -68,6 +78,7 @@ class _Builder:
         self.check_limits(app)
         if "app.js" not in source.files:
             diag.error("app.js", 1, 1, "the package has no app.js at its root")
+        self.extended_libs = extended_libs(app.app)
         self.app_components = self.using_components(app.doc, "app.json", {})
 
         pages: dict[str, Any] = {}
@@ -109,7 +120,7 @@ class _Builder:
         missing = [ext for ext in (".wxml", ".js") if page + ext not in source.files]
         for ext in missing:
             line, col = where or (1, 1)
-            diag.error("app.json", line, col, f"page {page!r} has no {page}{ext}")
+            diag.error("app.json", line, col, f"page {page!r} has no {page}{ext}{_ts_hint(source, page, ext)}")
         doc = load_config(source, page + ".json", diag)
         config: dict[str, Any] = dict(app.window)
         own: dict[str, str] = {}
@@ -141,9 +152,9 @@ class _Builder:
                 )
                 continue
             try:
-                path = resolve_component(self.source, json_path, ref)
+                path = resolve_component(self.source, json_path, ref, self.extended_libs)
             except ComponentRefError as exc:
-                report = self.diag.warn if ref.startswith("plugin") else self.diag.error
+                report = self.diag.warn if isinstance(exc, ComponentUnsupported) else self.diag.error
                 report(json_path, *doc.pos("usingComponents", name), f"component {name!r}: {exc}")
                 continue
             resolved[name] = path
@@ -164,7 +175,7 @@ class _Builder:
             diag.error(path + ".json", *doc.pos(), 'a component\'s .json needs "component": true')
         missing = [ext for ext in (".wxml", ".js") if path + ext not in source.files]
         for ext in missing:
-            diag.error(used_from, *where, f"component {path!r} has no {path}{ext}")
+            diag.error(used_from, *where, f"component {path!r} has no {path}{ext}{_ts_hint(source, path, ext)}")
         own = self.using_components(doc, path + ".json", {})
         if missing:
             return
@@ -218,6 +229,12 @@ class _Builder:
                 1,
                 f"the package is {_size(total)} in all, over the {_size(limits.total_bytes)} limit; {_largest(every)}",
             )
+
+
+def _ts_hint(source: PackageSource, path: str, ext: str) -> str:
+    if ext == ".js" and path + ".ts" in source.files:
+        return " (only a .ts file: compile TypeScript to JavaScript before uploading)"
+    return ""
 
 
 def _size(n: int) -> str:

@@ -145,7 +145,8 @@ def read_app(source: PackageSource, diag: Diagnostics) -> AppConfig | None:
                 )
             for icon_key in ("iconPath", "selectedIconPath"):
                 icon = item.get(icon_key)
-                if isinstance(icon, str) and icon and icon.lstrip("/") not in source.files:
+                # "@name" is a darkmode theme variable (themeLocation), resolved by the runtime
+                if isinstance(icon, str) and icon and not icon.startswith("@") and icon.lstrip("/") not in source.files:
                     diag.error(
                         "app.json",
                         *doc.pos("tabBar", "list", i, icon_key),
@@ -158,7 +159,16 @@ class ComponentRefError(LookupError):
     pass
 
 
-def resolve_component(source: PackageSource, using_file: str, ref: str) -> str:
+class ComponentUnsupported(ComponentRefError):
+    """A component WeChat provides from outside the package: a warning, the tag stays unknown."""
+
+
+def extended_libs(app: dict[str, Any]) -> tuple[str, ...]:
+    libs = app.get("useExtendedLib")
+    return tuple(sorted(k for k, v in libs.items() if v)) if isinstance(libs, dict) else ()
+
+
+def resolve_component(source: PackageSource, using_file: str, ref: str, extended_libs: tuple[str, ...] = ()) -> str:
     """The component path (no extension) that `ref` in `using_file`'s usingComponents names.
 
     `/x` is from the package root, `./x` and `../x` from the using file's folder; a bare name is
@@ -167,7 +177,12 @@ def resolve_component(source: PackageSource, using_file: str, ref: str) -> str:
     """
     ref = ref.strip()
     if ref.startswith(("plugin://", "plugin-private://")):
-        raise ComponentRefError(f"plugin components are not supported ({ref})")
+        raise ComponentUnsupported(f"plugin components are not supported ({ref})")
+    for lib in extended_libs:
+        if ref.startswith(f"{lib}-miniprogram/"):
+            raise ComponentUnsupported(
+                f"{ref} comes from the extended library {lib!r} (useExtendedLib), which is not provided"
+            )
     using_dir = posixpath.dirname(using_file)
     if ref.startswith("/"):
         candidates = [ref.lstrip("/")]
@@ -193,7 +208,10 @@ def resolve_component(source: PackageSource, using_file: str, ref: str) -> str:
             return path
         if path + "/index.json" in files:
             return path + "/index"
-    raise ComponentRefError(f"component {ref!r} not found (looked for {posixpath.normpath(candidates[0])}.json)")
+    hint = ""
+    if not ref.startswith((".", "/")) and not any("miniprogram_npm/" in p for p in files):
+        hint = "; if it is an npm package, build it into miniprogram_npm first (the devtools' Build npm)"
+    raise ComponentRefError(f"component {ref!r} not found (looked for {posixpath.normpath(candidates[0])}.json){hint}")
 
 
 def load_config(source: PackageSource, path: str, diag: Diagnostics) -> JsonDoc | None:

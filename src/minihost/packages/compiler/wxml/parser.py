@@ -113,6 +113,10 @@ def parse_wxml(path: str, text: str, diag: Diagnostics) -> RawDocument:
         line, col = lines.pos(offset)
         diag.error(path, line, col, message)
 
+    def warn(offset: int, message: str) -> None:
+        line, col = lines.pos(offset)
+        diag.warn(path, line, col, message)
+
     def children() -> list[RawNode]:
         return stack[-1].children if stack else root
 
@@ -168,7 +172,7 @@ def parse_wxml(path: str, text: str, diag: Diagnostics) -> RawDocument:
             continue
         flush(start)
         element = RawElement(nm.group(), [], start)
-        pos, self_closing, ok = _parse_attributes(text, nm.end(), element, err)
+        pos, self_closing, ok = _parse_attributes(text, nm.end(), element, err, warn)
         text_start = pos
         if not ok:
             children().append(element)
@@ -195,7 +199,11 @@ def parse_wxml(path: str, text: str, diag: Diagnostics) -> RawDocument:
 
 
 def _parse_attributes(
-    text: str, pos: int, element: RawElement, report: Callable[[int, str], None]
+    text: str,
+    pos: int,
+    element: RawElement,
+    report: Callable[[int, str], None],
+    warn: Callable[[int, str], None],
 ) -> tuple[int, bool, bool]:
     """Read attributes up to `>` or `/>`; returns (offset after the tag, self-closing, complete)."""
     n = len(text)
@@ -240,8 +248,9 @@ def _parse_attributes(
                 if value.endswith("/"):
                     value = value[:-1]
                 pos += len(value)
-        if name in seen:
-            report(name_pos, f"duplicate attribute {name}")
+        if name in seen:  # WeChat takes the last one; real packages have such typos
+            warn(name_pos, f"duplicate attribute {name}; the last value is used")
+            element.attrs = [a for a in element.attrs if a.name != name]
         seen.add(name)
         element.attrs.append(RawAttr(name, value, name_pos, value_pos))
 

@@ -207,7 +207,8 @@ class Transformer:
                 try:
                     self.unit.imports.append(self.resolver.import_path(self.doc.path, src))
                 except LookupError as exc:
-                    self.error(src_attr.value_pos, str(exc))
+                    # WeChat compiles on without the missing templates; so do we, but say so
+                    self.warn(src_attr.value_pos, f"{exc}; its templates are not available")
             return True
         if tag == "wxs":
             self.wxs(el, attrs)
