@@ -406,3 +406,32 @@ def test_typescript_only_page_says_so() -> None:
     assert errors(files, pages=[]) == [
         "app.json:1:12: page 'p' has no p.js (only a .ts file: compile TypeScript to JavaScript before uploading)"
     ]
+
+
+def test_theme_file_is_carried_for_at_values() -> None:
+    files = {"pages/index/index.wxml": "<view/>", "theme.json": '{"light": {"bg": "#fff"}, "dark": {"bg": "#000"}}'}
+    bundle = build(files, themeLocation="theme.json", window={"backgroundColor": "@bg"})
+    assert bundle.manifest["theme"] == {"light": {"bg": "#fff"}, "dark": {"bg": "#000"}}
+    assert bundle.manifest["pages"][INDEX]["config"]["backgroundColor"] == "@bg"
+    assert build({"pages/index/index.wxml": "<view/>"}).manifest["theme"] is None
+
+
+def test_missing_theme_file() -> None:
+    app = '{"pages": ["pages/index/index"],\n "themeLocation": "t.json"}'
+    assert errors({"pages/index/index.wxml": "<view/>", "app.json": app}) == [
+        "app.json:2:19: themeLocation 't.json': no such file"
+    ]
+
+
+def test_file_order_does_not_change_the_output() -> None:
+    files = {
+        "pages/index/index.wxml": '<view class="a">{{b}}</view>',
+        "pages/index/index.wxss": ".a { top: 1rpx }",
+        "pages/b/b.wxml": "<text>b</text>",
+        "img/x.png": b"x",
+        "u.wxs": "module.exports = 1",
+    }
+    first = build(files)
+    second = build(dict(reversed(list(files.items()))))
+    assert first.manifest_bytes == second.manifest_bytes
+    assert list(first.files) == list(second.files)

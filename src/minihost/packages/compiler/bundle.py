@@ -107,7 +107,20 @@ class _Builder:
             "wxs": self.store(wxs) if wxs is not None else None,
             "assets": assets,
             "subPackages": [sub.manifest() for sub in app.subpackages],
+            "theme": self.theme(app),
         }
+
+    def theme(self, app: AppConfig) -> dict[str, Any] | None:
+        """The darkmode theme file (app.json `themeLocation`) whose `@name` values configs refer to."""
+        location = app.app.get("themeLocation")
+        if not isinstance(location, str) or not location.strip():
+            return None
+        path = location.strip().lstrip("/")
+        if path not in self.source.files:
+            self.diag.error("app.json", *app.doc.pos("themeLocation"), f"themeLocation {location!r}: no such file")
+            return None
+        doc = load_config(self.source, path, self.diag)
+        return dict(doc.value) if doc is not None else None
 
     # -- pages and components ---------------------------------------------------------------------
     def page(self, app: AppConfig, page: str) -> dict[str, Any] | None:
