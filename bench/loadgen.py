@@ -198,3 +198,57 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _procs() -> dict[int, tuple[int, str, float]]:
+    """pid -> (parent pid, command name, CPU seconds used) for every process we can read."""
+    out: dict[int, tuple[int, str, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        out[int(entry.name)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / _TICK)
+    return out
+
+
+def cpu_seconds(root_pid: int | None = None, names: tuple[str, ...] = ()) -> float:
+    """CPU seconds used so far by a process and its descendants, or by every process with one of `names`."""
+    procs = _procs()
+    if root_pid is None:
+        return sum(cpu for _, name, cpu in procs.values() if name in names)
+    tree, grew = {root_pid}, True
+    while grew:
+        grew = False
+        for pid, (ppid, _, _) in procs.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return sum(procs[p][2] for p in tree if p in procs)
+
+
+class CpuMeter:
+    """CPU used during a phase by the server's process tree, PostgreSQL, Redis and this process."""
+
+    def __init__(self, server_pid: int | None) -> None:
+        self.server_pid = server_pid
+        self.start = self._sample()
+
+    def _sample(self) -> tuple[float, float, float, float]:
+        server = cpu_seconds(self.server_pid) if self.server_pid else float("nan")
+        return (server, cpu_seconds(None, ("postgres",)), cpu_seconds(None, ("redis-server",)), time.process_time())
+
+    def per_op(self, ops: int) -> str:
+        end = self._sample()
+        used = [(b - a) * 1000 / max(ops, 1) for a, b in zip(self.start, end, strict=True)]
+        return (
+            f"CPU per op: server {used[0]:.2f} ms, PostgreSQL {used[1]:.2f} ms, Redis {used[2]:.2f} ms, "
+            f"load generator {used[3]:.2f} ms"
+        )

@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.loadgen import (
     ROOT,
     Conn,
+    CpuMeter,
     Result,
     free_port,
     install_uvloop,
@@ -214,14 +215,21 @@ def main() -> None:
             f"{args.concurrency} connections; {cores} cores shared by all; load average "
             + " ".join(f"{x:.2f}" for x in os.getloadavg())
         )
+        server_pid = proc.pid if proc is not None else None
         asyncio.run(flood(url, prep, 0, args.warmup_users, args.concurrency))
+        meter = CpuMeter(server_pid)
         logins = asyncio.run(flood(url, prep, args.warmup_users, args.users, args.concurrency))
+        login_cpu = meter.per_op(logins.done)
+        meter = CpuMeter(server_pid)
         base = asyncio.run(ceiling(url, args.ceiling_seconds, args.concurrency))
+        base_cpu = meter.per_op(base.done)
         rows = asyncio.run(count_app_users(database_url, prep.appid))
         print(f"logins    {logins.line('logins')}")
+        print(f"          {login_cpu}")
         if logins.first_error:
             print(f"          first error: {logins.first_error}")
         print(f"/healthz  {base.line('req')}")
+        print(f"          {base_cpu}")
         print(f"user rows recorded: {rows} (expected {args.warmup_users + logins.done})")
         print(
             f"ratio: {logins.rate / base.rate:.3f} logins per bare request "

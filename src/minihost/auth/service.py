@@ -97,9 +97,27 @@ def unionid_for(ctx: Ctx, org_id: int, user_id: int) -> str:
 # ---------------------------------------------------------------------------------------------- login codes
 
 
+# Apps known to exist, per process: issuing a code is the hottest call of all, and a code for an app deleted a
+# few seconds ago is harmless (redeeming it checks the app and its secret in the database).
+_KNOWN_APPS: dict[str, float] = {}
+_KNOWN_APP_SECONDS = 10.0
+
+
+async def _app_exists(ctx: Ctx, appid: str) -> bool:
+    now = time.monotonic()
+    if _KNOWN_APPS.get(appid, 0.0) > now:
+        return True
+    if await apps.get_app(ctx, appid) is None:
+        return False
+    if len(_KNOWN_APPS) > 10_000:
+        _KNOWN_APPS.clear()
+    _KNOWN_APPS[appid] = now + _KNOWN_APP_SECONDS
+    return True
+
+
 async def issue_login_code(ctx: Ctx, user_id: int, appid: str) -> str:
     """A fresh `wx.login` code for this user and app: unguessable, one use, `login_code_ttl` seconds."""
-    if not _APPID_RE.fullmatch(appid) or await apps.get_app(ctx, appid) is None:
+    if not _APPID_RE.fullmatch(appid) or not await _app_exists(ctx, appid):
         raise ApiError(404, "app_not_found", f"No mini program with appid {appid[:40]!r}; check the appid.")
     code = secrets.token_urlsafe(24)  # 32 characters, like WeChat's
     await ctx.store.set(_CODE_KEY.format(appid=appid, code=code), str(user_id).encode(), ctx.settings.login_code_ttl)
@@ -177,7 +195,9 @@ async def code_to_session(
         session_key=base64.b64encode(secrets.token_bytes(16)).decode(),
         unionid=unionid_for(ctx, app.org_id, user_id),
     )
-    async with ctx.db.engine.begin() as conn:
+    async with ctx.db.engine.connect() as conn:
+        # One statement is atomic by itself: autocommit saves the BEGIN and COMMIT round trips.
+        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
         await conn.execute(
             _UPSERT,
             {
