@@ -435,3 +435,18 @@ def test_file_order_does_not_change_the_output() -> None:
     second = build(dict(reversed(list(files.items()))))
     assert first.manifest_bytes == second.manifest_bytes
     assert list(first.files) == list(second.files)
+
+
+def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from minihost.packages.compiler.__main__ import main
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg/app.json").write_text('{"pages": ["p"]}')
+    (tmp_path / "pkg/app.js").write_text("App({})")
+    (tmp_path / "pkg/p.wxml").write_text("<view/>")
+    assert main([str(tmp_path / "pkg")]) == 1
+    assert "error: app.json:1:12: page 'p' has no p.js" in capsys.readouterr().err
+    (tmp_path / "pkg/p.js").write_text("Page({})")
+    assert main([str(tmp_path / "pkg"), str(tmp_path / "out")]) == 0
+    digest = capsys.readouterr().out.strip()
+    assert (tmp_path / "out" / digest).is_file()
