@@ -450,3 +450,19 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert main([str(tmp_path / "pkg"), str(tmp_path / "out")]) == 0
     digest = capsys.readouterr().out.strip()
     assert (tmp_path / "out" / digest).is_file()
+
+
+def test_generic_default_is_resolved_and_compiled() -> None:
+    bundle = build(
+        {
+            "pages/index/index.wxml": "<list/>",
+            "pages/index/index.json": '{"usingComponents": {"list": "/list/list"}}',
+            **_component(
+                "list/list", config='{"component": true, "componentGenerics": {"item": {"default": "./row"}}}'
+            ),
+            **_component("list/row"),
+        }
+    )
+    components = bundle.manifest["components"]
+    assert components["list/list"]["config"]["componentGenerics"] == {"item": {"default": "list/row"}}
+    assert "list/row" in components

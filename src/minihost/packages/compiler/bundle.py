@@ -194,6 +194,9 @@ class _Builder:
             return
         config = {k: v for k, v in doc.value.items() if k != "usingComponents"}
         config.setdefault("options", {})
+        generics = config.get("componentGenerics")
+        if isinstance(generics, dict):
+            config["componentGenerics"] = self.generic_defaults(doc, path + ".json", generics)
         prefix = class_prefix(path)
         template = self.templates.template_json(path + ".wxml")
         self.components[path] = {
@@ -203,6 +206,26 @@ class _Builder:
             "stylePrefix": prefix,
             "usingComponents": {**self.app_components, **own},
         }
+
+    def generic_defaults(self, doc: JsonDoc, json_path: str, generics: dict[str, Any]) -> dict[str, Any]:
+        """componentGenerics with each `default` resolved to a component path, like usingComponents."""
+        resolved: dict[str, Any] = {}
+        for name, generic in generics.items():
+            default = generic.get("default") if isinstance(generic, dict) else None
+            if not isinstance(default, str):
+                resolved[name] = generic
+                continue
+            where = doc.pos("componentGenerics", name, "default")
+            try:
+                target = resolve_component(self.source, json_path, default, self.extended_libs)
+            except ComponentRefError as exc:
+                report = self.diag.warn if isinstance(exc, ComponentUnsupported) else self.diag.error
+                report(json_path, *where, f"generic {name!r}: {exc}")
+                resolved[name] = {k: v for k, v in generic.items() if k != "default"}
+                continue
+            resolved[name] = {**generic, "default": target}
+            self.queue.append((target, json_path, where))
+        return resolved
 
     def css(self, path: str, prefix: str) -> str | None:
         if path not in self.source.files:
