@@ -359,3 +359,10 @@ def test_include_with_condition_and_template_with_for() -> None:
     assert data["root"][0]["branches"][0]["body"][0]["tag"] == "text"
     assert data["root"][1]["t"] == "for"
     assert data["root"][1]["body"][0]["t"] == "template"
+
+
+def test_crlf_and_bom_files_report_the_same_positions() -> None:
+    assert errors({PAGE: "\ufeff<view>\r\n  <view class=a/>\r\n</view>\r\n"}) == [
+        "pages/index/index.wxml:2:15: value of attribute class must be quoted"
+    ]
+    assert root("\ufeff<view>\r\n  <text>a</text>\r\n</view>") == [el("view", el("text", text("a")))]
