@@ -115,13 +115,10 @@ async def deliver_due(
     if not claimed:
         return 0, 0
     async with ctx.db.session() as s:
-        modes = dict(
-            (
-                await s.execute(
-                    select(Merchant.mchid, Merchant.platform_mode).where(Merchant.mchid.in_({c.mchid for c in claimed}))
-                )
-            ).tuples()
+        found = await s.execute(
+            select(Merchant.mchid, Merchant.platform_mode).where(Merchant.mchid.in_({c.mchid for c in claimed}))
         )
+        modes = {mchid: mode for mchid, mode in found.all()}
     key = await platform_key(ctx)
 
     async def send(c: _Claimed) -> str:
@@ -129,8 +126,8 @@ async def deliver_due(
         headers["Content-Type"] = "application/json"
         try:
             response = await client.post(c.notify_url, content=c.body.encode(), headers=headers)
-        except httpx.HTTPError as exc:
-            return f"{type(exc).__name__}: {exc}"[:255]
+        except Exception as exc:  # any failure of one merchant's endpoint is that row's retry, not the batch's
+            return f"{type(exc).__name__}: {exc}"[:255] or "error"
         return "" if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
 
     results = await asyncio.gather(*(send(c) for c in claimed))
