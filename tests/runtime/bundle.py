@@ -137,7 +137,7 @@ class Bundle:
         )
         logic += "__mhDefine.done();\n"
         app = dict(self.app)
-        for p, cfg in self.pages.items():
+        for cfg in self.pages.values():
             cfg["config"] = {**app.get("window", {}), **cfg["config"]}
         manifest = {
             "format": 1,

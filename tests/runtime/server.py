@@ -199,11 +199,15 @@ class _Handler(BaseHTTPRequestHandler):
         if not str(p).startswith(str(STATIC)) or not p.is_file():
             self._send(404, b"not found", "text/plain")
             return
-        ctype = {
-            ".js": "text/javascript; charset=utf-8",
-            ".css": "text/css; charset=utf-8",
-            ".html": "text/html; charset=utf-8",
-        }.get(p.suffix) or mimetypes.guess_type(p.name)[0] or "application/octet-stream"
+        ctype = (
+            {
+                ".js": "text/javascript; charset=utf-8",
+                ".css": "text/css; charset=utf-8",
+                ".html": "text/html; charset=utf-8",
+            }.get(p.suffix)
+            or mimetypes.guess_type(p.name)[0]
+            or "application/octet-stream"
+        )
         headers = {"Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"}
         if rel.startswith("logic/"):
             headers["Content-Security-Policy"] = worker_csp()
@@ -291,7 +295,14 @@ class _Handler(BaseHTTPRequestHandler):
             if st.request_handler:
                 self._json(200, st.request_handler(body))
             else:
-                self._json(200, {"statusCode": 200, "header": {"Content-Type": "application/json"}, "data": json.dumps({"echo": body})})
+                self._json(
+                    200,
+                    {
+                        "statusCode": 200,
+                        "header": {"Content-Type": "application/json"},
+                        "data": json.dumps({"echo": body}),
+                    },
+                )
         else:
             self._error(404, "not_found", "no such endpoint")
 

@@ -1,10 +1,11 @@
+# ruff: noqa: E501  (embedded JavaScript of the test mini programs)
 """What a user of a mini program notices: navigation, host-drawn UI, storage, components, patching."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .bundle import Bundle, binop, el, for_, ident, if_, lit, mem, path, t
+from .bundle import Bundle, el, for_, ident, path, t
 from .helpers import frame, install, nav_title, open_app
 from .server import RuntimeServer
 
@@ -99,7 +100,11 @@ Page({
 
 def big_bundle() -> Bundle:
     b = Bundle()
-    b.app["window"] = {"navigationBarTitleText": "Index", "navigationBarBackgroundColor": "#ffffff", "navigationBarTextStyle": "black"}
+    b.app["window"] = {
+        "navigationBarTitleText": "Index",
+        "navigationBarBackgroundColor": "#ffffff",
+        "navigationBarTextStyle": "black",
+    }
     b.js["app.js"] = APP_JS
     buttons = ["go", "toast", "store", "unsupported", "probe", "reorder", "rename", "req", "login", "modal", "dump"]
     b.page(
@@ -108,7 +113,11 @@ def big_bundle() -> Bundle:
             el("view", {"id": "out", "class": "out"}, t(ident("out"))),
             el("view", {"id": "n"}, t(ident("n"))),
             *[el("button", {"id": f"b-{x}", "size": "mini"}, t(x), on={"tap": x}) for x in buttons],
-            for_(ident("list"), [el("view", {"class": "row", "data-id": path("item.id")}, t(path("item.name")))], key="id"),
+            for_(
+                ident("list"),
+                [el("view", {"class": "row", "data-id": path("item.id")}, t(path("item.name")))],
+                key="id",
+            ),
         ],
         js=INDEX_JS,
     )
@@ -151,7 +160,12 @@ def big_bundle() -> Bundle:
                 el("view", {"id": "inner"}, t("tap me"), on={"tap": "inner"}),
                 on={"tap": "outer", "capture-bind:tap": "cap"},
             ),
-            el("view", {"id": "catcher"}, el("view", {"id": "c-inner"}, t("catch me"), on={"catch:tap": "inner"}), on={"tap": "outer"}),
+            el(
+                "view",
+                {"id": "catcher"},
+                el("view", {"id": "c-inner"}, t("catch me"), on={"catch:tap": "inner"}),
+                on={"tap": "outer"},
+            ),
             el("view", {"id": "taplog"}, t(ident("tapLog"))),
         ],
         js=PARENT_JS,

@@ -21,7 +21,11 @@ Page({
 
 def hello_bundle() -> Bundle:
     b = Bundle()
-    b.app["window"] = {"navigationBarTitleText": "Hello World", "navigationBarBackgroundColor": "#ffffff", "navigationBarTextStyle": "black"}
+    b.app["window"] = {
+        "navigationBarTitleText": "Hello World",
+        "navigationBarBackgroundColor": "#ffffff",
+        "navigationBarTextStyle": "black",
+    }
     b.page(
         "pages/index/index",
         [

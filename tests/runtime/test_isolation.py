@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (embedded JavaScript of the test mini programs)
 """Isolation: the worker has no network, a frame has no host cookies or host DOM, forged messages die."""
 
 from __future__ import annotations
@@ -41,7 +42,11 @@ def two_apps(server: RuntimeServer) -> None:
     )
     install(server, "wxvictim", v, name="Victim")
     a = Bundle()
-    a.page("pages/a/a", [el("view", {"id": "out"}, t(ident("out"))), el("button", {"id": "probe"}, t("probe"), on={"tap": "probe"})], js=PROBE_JS)
+    a.page(
+        "pages/a/a",
+        [el("view", {"id": "out"}, t(ident("out"))), el("button", {"id": "probe"}, t("probe"), on={"tap": "probe"})],
+        js=PROBE_JS,
+    )
     install(server, "wxattacker", a, name="Attacker")
 
 
