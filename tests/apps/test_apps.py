@@ -163,3 +163,29 @@ async def test_bad_app_input(web: httpx.AsyncClient, ctx: Ctx, unique: str) -> N
     assert (await web.get(f"/api/apps/{r.json()['app']['appid']}")).json()["name"] == sql
     with pytest.raises(ApiError):
         await service.register_app(ctx, org_id, "x" * 10_000)
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+async def test_icon_upload_is_served_and_checked(web: httpx.AsyncClient, unique: str) -> None:
+    await sign_up(web, f"ic{unique}")
+    app = (await _app(web, await _org(web)))["app"]
+    assert isinstance(app, dict)
+    appid = app["appid"]
+    r = await web.post(f"/api/apps/{appid}/icon", files={"file": ("i.png", PNG + unique.encode(), "image/png")})
+    assert r.status_code == 200, r.text
+    icon_url = r.json()["icon_url"]
+    assert icon_url.startswith("/api/apps/icons/") and icon_url.endswith(".png")
+    served = await web.get(icon_url)
+    assert served.status_code == 200
+    assert served.headers["content-type"] == "image/png"
+    assert served.content == PNG + unique.encode()
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    r = await web.post(f"/api/apps/{appid}/icon", files={"file": ("i.png", svg, "image/png")})
+    assert r.status_code == 400
+    assert r.json()["error"]["code"] == "invalid_icon"
+    r = await web.post(f"/api/apps/{appid}/icon", files={"file": ("i.png", PNG + b"0" * 600_000, "image/png")})
+    assert r.status_code == 413
+    assert (await web.get("/api/apps/icons/..%2F..%2Fsecret_key")).status_code == 404
+    assert (await web.get(f"/api/apps/{appid}")).json()["icon_url"] == icon_url

@@ -184,3 +184,22 @@ async def test_signout_form(web: httpx.AsyncClient, unique: str) -> None:
     r = await web.post("/console/signout", data={"csrf_token": csrf})
     assert r.status_code == 303
     assert (await web.get("/console/apps")).status_code == 303
+
+
+async def test_icon_upload_form(web: httpx.AsyncClient, unique: str) -> None:
+    await console_signup(web, f"iu{unique}")
+    org = (await web.post("/api/accounts/orgs", json={"name": "Icons"}, headers={"X-CSRF-Token": ""})).status_code
+    assert org == 403  # the JSON API wants the header too
+    csrf = csrf_of((await web.get("/console/orgs")).text)
+    org_id = (await web.post("/api/accounts/orgs", json={"name": "Icons"}, headers={"X-CSRF-Token": csrf})).json()["id"]
+    r = await web.post("/api/apps", json={"org_id": org_id, "name": "Pic"}, headers={"X-CSRF-Token": csrf})
+    appid = r.json()["app"]["appid"]
+    png = b"\x89PNG\r\n\x1a\n" + unique.encode() * 8
+    r = await web.post(
+        f"/console/apps/{appid}/icon", data={"csrf_token": csrf}, files={"icon": ("a.png", png, "image/png")}
+    )
+    assert r.status_code == 303
+    page = await web.get(f"/console/apps/{appid}")
+    assert re.search(r'<img src="/api/apps/icons/[0-9a-f]{64}\.png"', page.text)
+    r = await web.post(f"/console/apps/{appid}/icon", files={"icon": ("a.png", png, "image/png")})
+    assert r.status_code == 403

@@ -6,7 +6,8 @@ change their settings and domains; only admins may reset the appsecret.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, File, Query, UploadFile
+from fastapi.responses import FileResponse
 
 from minihost.accounts import service as accounts
 from minihost.apps import service
@@ -40,6 +41,17 @@ def app_out(a: service.AppInfo) -> AppOut:
 async def categories() -> CategoriesOut:
     """The fixed list of categories an app may choose from."""
     return CategoriesOut(categories=list(service.CATEGORIES))
+
+
+@router.get("/icons/{filename}")
+async def icon(filename: str, ctx: CtxDep) -> FileResponse:
+    """An uploaded app icon (public: the host shows it); named by content hash, so cached for good."""
+    path = service.icon_path(ctx, filename)
+    if path is None:
+        raise ApiError(404, "icon_not_found", "No such icon; upload it again from the console.")
+    media_type = service.ICON_TYPES[filename.rsplit(".", 1)[1]]
+    headers = {"Cache-Control": "public, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff"}
+    return FileResponse(path, media_type=media_type, headers=headers)
 
 
 @router.post("", status_code=201)
@@ -80,6 +92,14 @@ async def update(appid: Appid, body: AppPatch, user: CurrentUser, ctx: CtxDep) -
             ctx, appid, name=body.name, icon_url=body.icon_url, category=body.category, description=body.description
         )
     )
+
+
+@router.post("/{appid}/icon")
+async def upload_icon(appid: Appid, user: CurrentUser, ctx: CtxDep, file: UploadFile = File(...)) -> AppOut:
+    """Upload an icon (multipart field `file`; PNG, JPEG, GIF or WebP, at most 512 KB)."""
+    await require_app_role(ctx, user, appid, *EDITORS)
+    data = await file.read(service.MAX_ICON_BYTES + 1)
+    return app_out(await service.save_icon(ctx, appid, data))
 
 
 @router.post("/{appid}/secret")

@@ -3,6 +3,7 @@
 Functions other domains use:
 - `register_app(ctx, org_id, name, *, icon_url="", category="", description="") -> RegisteredApp`
 - `get_app(ctx, appid) -> AppInfo | None`, `list_org_apps(ctx, org_id) -> list[AppInfo]`
+- `save_icon(ctx, appid, data) -> AppInfo` (an uploaded PNG/JPEG/GIF/WebP, served at `/api/apps/icons/<file>`)
 - `update_app(ctx, appid, *, name=None, icon_url=None, category=None, description=None) -> AppInfo`
 - `reset_secret(ctx, appid) -> RegisteredApp` (the old secret stops working at once)
 - `check_secret(ctx, appid, secret) -> AppInfo | False | None` (for /cgi-bin/token and jscode2session)
@@ -17,9 +18,13 @@ Functions other domains use:
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import json
+import re
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import delete, select
 
@@ -289,3 +294,57 @@ async def allowed_request_url(ctx: Ctx, appid: str, url: str, kind: str = "reque
             return False
         await ctx.store.set(_domains_key(appid), json.dumps(domains).encode(), _DOMAINS_CACHE_TTL)
     return key in domains.get(kind, [])
+
+
+MAX_ICON_BYTES = 512 * 1024
+ICON_TYPES = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif", "webp": "image/webp"}
+ICON_URL_PREFIX = "/api/apps/icons/"
+_ICON_NAME = re.compile(r"^[0-9a-f]{64}\.(png|jpg|gif|webp)$")
+
+
+def _icon_kind(data: bytes) -> str | None:
+    # Judged by content, never by the client's content type; SVG is refused because it can carry script.
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+def icons_dir(ctx: Ctx) -> Path:
+    return ctx.settings.data_dir / "icons"
+
+
+def icon_path(ctx: Ctx, filename: str) -> Path | None:
+    """The stored file of an uploaded icon, or None for a name that is not one."""
+    if not _ICON_NAME.fullmatch(filename):
+        return None
+    path = icons_dir(ctx) / filename
+    return path if path.is_file() else None
+
+
+def _write_icon(folder: Path, name: str, data: bytes) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    if not target.exists():
+        tmp = folder / f".{name}.{secrets.token_hex(4)}"
+        tmp.write_bytes(data)
+        tmp.replace(target)  # atomic: a reader never sees half a file
+
+
+async def save_icon(ctx: Ctx, appid: str, data: bytes) -> AppInfo:
+    """Store an uploaded icon under its content hash and make it the app's icon."""
+    if len(data) > MAX_ICON_BYTES:
+        raise ApiError(413, "icon_too_large", f"An icon is at most {MAX_ICON_BYTES // 1024} KB; shrink it and retry.")
+    kind = _icon_kind(data)
+    if kind is None:
+        raise ApiError(400, "invalid_icon", "An icon is a PNG, JPEG, GIF or WebP image.")
+    if await get_app(ctx, appid) is None:
+        raise app_not_found(appid)
+    name = f"{hashlib.sha256(data).hexdigest()}.{kind}"
+    await asyncio.to_thread(_write_icon, icons_dir(ctx), name, data)
+    return await update_app(ctx, appid, icon_url=ICON_URL_PREFIX + name)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -409,6 +409,20 @@ async def update_app(
     await require_app_role(ctx, user, appid[:40], "admin", "developer")
     try:
         await apps.update_app(ctx, appid, name=name, icon_url=icon_url, category=category, description=description)
+    except ApiError as exc:
+        return await _app(request, user, ctx, appid, exc.status, error=exc.message)
+    return redirect(f"/console/apps/{appid}?done=saved")
+
+
+@router.post("/apps/{appid}/icon")
+async def upload_icon(
+    request: Request, appid: str, user: OptionalUser, ctx: CtxDep, icon: UploadFile = File(...)
+) -> Response:
+    if user is None:
+        return to_signin(request)
+    await require_app_role(ctx, user, appid[:40], "admin", "developer")
+    try:
+        await apps.save_icon(ctx, appid, await icon.read(apps.MAX_ICON_BYTES + 1))
     except ApiError as exc:
         return await _app(request, user, ctx, appid, exc.status, error=exc.message)
     return redirect(f"/console/apps/{appid}?done=saved")

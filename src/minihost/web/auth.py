@@ -19,7 +19,10 @@ Use in a route:
 - CSRF rule: a cookie-authenticated state-changing request must carry the session's token
   (`AuthUser.csrf_token`) in the `X-CSRF-Token` header (JSON/fetch) or a `csrf_token` form field (HTML
   forms); otherwise 403 `csrf_failed`. Bearer-token requests need no CSRF token (no ambient credential).
-  Put the token into pages with `<meta name="csrf-token" content="{{ user.csrf_token }}">`.
+  Put the token into pages with `<meta name="csrf-token" content="{{ user.csrf_token }}">`. For a
+  multipart upload without the header the form is parsed to find the field (Starlette caches it, so
+  `UploadFile`/`Form` parameters still work); a route that reads `request.stream()` itself must be called
+  with the header (or a Bearer token).
 - `require_org_role(ctx, user, org_id, *roles) -> str`: the user's role in the organisation, or 403
   `forbidden` when they are not a member or their role is not one of `roles` (no roles: any member).
 - `require_app_role(ctx, user, appid, *roles) -> AppInfo`: the app (404 `app_not_found`) when the user has
