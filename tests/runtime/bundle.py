@@ -82,6 +82,7 @@ class Bundle:
     js: dict[str, str] = field(default_factory=dict)
     assets: dict[str, str] = field(default_factory=dict)
     app_css: str | None = None
+    wxs: dict[str, str] = field(default_factory=dict)
 
     def _put(self, data: bytes) -> str:
         h = _h(data)
@@ -97,10 +98,11 @@ class Bundle:
         config: dict[str, Any] | None = None,
         using: dict[str, str] | None = None,
         templates: dict[str, list[Node]] | None = None,
+        wxs: dict[str, str] | None = None,
     ) -> Bundle:
         if route not in self.app["pages"]:
             self.app["pages"].append(route)
-        tpl = {"path": route + ".wxml", "root": root, "templates": templates or {}, "wxs": {}}
+        tpl = {"path": route + ".wxml", "root": root, "templates": templates or {}, "wxs": wxs or {}}
         self.pages[route] = {
             "config": config or {},
             "template": self._put(json.dumps(tpl).encode()),
@@ -136,6 +138,10 @@ class Bundle:
             for p, src in self.js.items()
         )
         logic += "__mhDefine.done();\n"
+        wxs_script = "".join(
+            f"__mhWxsDefine({json.dumps(k)}, function (require, module, exports, getDate, getRegExp) {{\n{src}\n}});\n"
+            for k, src in self.wxs.items()
+        )
         app = dict(self.app)
         for cfg in self.pages.values():
             cfg["config"] = {**app.get("window", {}), **cfg["config"]}
@@ -146,7 +152,7 @@ class Bundle:
             "logic": self._put(logic.encode()),
             "pages": self.pages,
             "components": self.components,
-            "wxs": None,
+            "wxs": self._put(wxs_script.encode()) if self.wxs else None,
             "assets": self.assets,
             "subPackages": [],
         }
