@@ -79,3 +79,13 @@ def test_page_not_found_goes_to_app_handler(page: Any, server: RuntimeServer) ->
     page.wait_for_function("() => window.host.get('wxview').stack.length === 1")
     assert page.evaluate("() => window.host.get('wxview').top().query") == {"from": "pages/missing/missing"}
     frame(page, "wxview").locator("#wxs").wait_for()
+
+
+def test_throwing_app_js_still_opens_and_reports(page: Any, server: RuntimeServer) -> None:
+    b = Bundle()
+    b.page("pages/p/p", [el("view", {"id": "ok"}, t("still here"))])
+    b.js["app.js"] = "throw new Error('boom in app.js');"
+    install(server, "wxboom", b)
+    open_app(page, "wxboom")
+    frame(page, "wxboom").locator("#ok").wait_for()
+    assert "boom in app.js" in page.evaluate("() => window.host.get('wxboom').lastError")

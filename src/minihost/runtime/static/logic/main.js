@@ -73,7 +73,12 @@ const HANDLERS = {
     // The logic script only defines modules: nothing of the package runs during this import.
     self.importScripts(msg.logicUrl);
     lockdown();
-    if (state.modules.has('app.js')) state.modules.requirePath('app.js');
+    // A throwing app.js must not leave the user on the splash: report it and go on, as WeChat does.
+    try {
+      if (state.modules.has('app.js')) state.modules.requirePath('app.js');
+    } catch (err) {
+      state.reportError(err);
+    }
     const app = state.app || (state.app = {});
     const opts = JSON.parse(JSON.stringify(msg.launch));
     guard(app.onLaunch, app, opts);
