@@ -22,8 +22,8 @@ from typing import Any
 
 import httpx
 import pytest
-from wechatpayv3 import WeChatPay, WeChatPayType
-from wechatpayv3.core import Core
+from wechatpayv3 import WeChatPay, WeChatPayType  # type: ignore[import-untyped]
+from wechatpayv3.core import Core  # type: ignore[import-untyped]
 
 from minihost.context import Ctx
 from minihost.pay.signing import CHINA, platform_key
