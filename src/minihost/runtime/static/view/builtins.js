@@ -139,6 +139,7 @@ function field(tagName) {
   return {
     create(el) {
       const input = internal(document.createElement(tagName));
+      el.__emitted = new Set();
       el.appendChild(input);
       el.__input = input;
       el.__mhField = () => input.value;
@@ -150,6 +151,9 @@ function field(tagName) {
         const ml = num(v.attrs.maxlength, 140);
         if (ml >= 0 && input.value.length > ml) input.value = input.value.slice(0, ml);
         const value = input.value;
+        // setData echoing what the user typed must not overwrite newer keystrokes
+        el.__emitted.add(value);
+        if (el.__emitted.size > 64) el.__emitted.delete(el.__emitted.values().next().value);
         fire(el, 'input', { value, cursor: input.selectionStart ?? value.length, keyCode: 0 }, {
           wantReturn: (ret) => {
             if (typeof ret === 'string' || typeof ret === 'number') {
@@ -182,7 +186,8 @@ function field(tagName) {
       const a = v.attrs;
       if (changed(v, old, 'value')) {
         const val = a.value === undefined || a.value === null ? '' : String(a.value);
-        if (input.value !== val) input.value = val;
+        if (el.__emitted.has(val)) el.__emitted.delete(val);
+        else if (input.value !== val) input.value = val;
       }
       if (tagName === 'input') {
         const type = on(a.password) || a.type === 'safe-password' ? 'password' : 'text';
