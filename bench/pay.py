@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]
 import httpx
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -87,11 +87,12 @@ async def main() -> None:
     db_url = args.pg.replace("postgresql://", "postgresql+asyncpg://").rsplit("/", 1)[0] + f"/{name}"
     server: subprocess.Popen[bytes] | None = None
     data_dir = tempfile.mkdtemp(prefix="minihost-bench-pay-")
+    secret = secrets.token_urlsafe(24)
     try:
         await upgrade_async(db_url)
         settings = Settings(
-            data_dir=data_dir, database_url=db_url, secret_key="bench", log_requests=False, seed_demo=False,
-            _env_file=None,  # type: ignore[call-arg]
+            data_dir=data_dir, database_url=db_url, secret_key=secret, log_requests=False, seed_demo=False,
+            _env_file=None,
         )  # fmt: skip
         ctx = Ctx.create(settings)
 
@@ -122,12 +123,12 @@ async def main() -> None:
             os.environ,
             MINIHOST_DATABASE_URL=db_url,
             MINIHOST_DATA_DIR=data_dir,
-            MINIHOST_SECRET_KEY="bench",
+            MINIHOST_SECRET_KEY=secret,
             MINIHOST_SEED_DEMO="false",
             MINIHOST_LOG_REQUESTS="false",
             MINIHOST_REDIS_URL="",
         )
-        server = subprocess.Popen(
+        server = subprocess.Popen(  # noqa: ASYNC220 - started once, before anything is measured
             [sys.executable, "-m", "uvicorn", "minihost.web.app:create_app", "--factory", "--port", str(port),
              "--log-level", "warning", "--no-access-log"],
             env=env,
@@ -189,7 +190,8 @@ async def main() -> None:
         print(f"orders created, paid and notified: {args.orders} in {total:.2f} s = {args.orders / total:.0f}/s")
         print(f"orders created and paid (before the last notifications): {args.orders / ordered_and_paid:.0f}/s")
         print(
-            f"order call (POST /v3/pay/transactions/jsapi): p50 {statistics.median(lat) * 1000:.1f} ms, p99 {p99:.1f} ms"
+            f"order call (POST /v3/pay/transactions/jsapi): p50 {statistics.median(lat) * 1000:.1f} ms, "
+            f"p99 {p99:.1f} ms"
         )
         print(f"pay step (pay_order, one ledger transaction): p50 {statistics.median(pay_times) * 1000:.1f} ms")
         print(f"notifications received: {receiver.count}")

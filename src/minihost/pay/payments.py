@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -27,7 +27,7 @@ from minihost.errors import ApiError
 from minihost.pay import ledger, notify
 from minihost.pay.merchants import get_merchant
 from minihost.pay.models import Order, PaymentPin
-from minihost.pay.orders import OrderInfo, order_by_prepay_id, order_info, transaction_resource
+from minihost.pay.orders import OrderInfo, order_by_prepay_id, transaction_resource
 from minihost.pay.signing import cached_public_key, rsa_verify
 from minihost.security import hash_password, verify_password
 
@@ -179,12 +179,8 @@ async def pay_order(ctx: Ctx, prepay_id: str, user_id: int) -> PaymentResult:
             )
             if claimed.scalar_one_or_none() is None:
                 raise _AlreadySettled
-            await ledger.post(
-                s, "payment", f"pay:{order.transaction_id}", [(wallet, -order.total), (settlement, order.total)],
-                memo=order.out_trade_no,
-            )  # fmt: skip
-            paid = await s.get(Order, order.id)
-            assert paid is not None
+            # The notification goes in before the ledger touches the merchant's settlement row (shared by
+            # every payment to this merchant), so that row's lock is held only until the commit.
             notify.enqueue(
                 s,
                 mchid=order.mchid,
@@ -193,7 +189,16 @@ async def pay_order(ctx: Ctx, prepay_id: str, user_id: int) -> PaymentResult:
                 event_type="TRANSACTION.SUCCESS",
                 summary="支付成功",
                 original_type="transaction",
-                resource=transaction_resource(order_info(paid)),
+                resource=transaction_resource(
+                    replace(order, trade_state="SUCCESS", success_time=now, payer_user_id=user_id)
+                ),
+            )
+            await ledger.post(
+                s,
+                "payment",
+                f"pay:{order.transaction_id}",
+                [(wallet, -order.total), (settlement, order.total)],
+                memo=order.out_trade_no,
             )
     except ledger.InsufficientFunds:
         raise ApiError(
