@@ -160,6 +160,40 @@ _UPSERT = text(
 ).bindparams(bindparam("now", type_=DateTime(timezone=True)))
 
 
+# The same upsert in asyncpg's own placeholders, sent on the driver connection: the login path's only write
+# skips SQLAlchemy's statement machinery (a third of this call's CPU when measured) on PostgreSQL.
+_UPSERT_PG = (
+    "INSERT INTO auth_app_users (app_id, user_id, openid, unionid, session_key, first_login_at, last_login_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $6) "
+    "ON CONFLICT (app_id, user_id) DO UPDATE SET session_key = excluded.session_key, "
+    "last_login_at = excluded.last_login_at"
+)
+
+
+async def _record_login(ctx: Ctx, app_id: int, user_id: int, session: Session) -> None:
+    """Upserts the (user, app) row: one statement, one round trip, no transaction around it (it is atomic)."""
+    now = utcnow()
+    async with ctx.db.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            raw = await conn.get_raw_connection()
+            await raw.driver_connection.execute(  # type: ignore[union-attr]
+                _UPSERT_PG, app_id, user_id, session.openid, session.unionid, session.session_key, now
+            )
+            return
+        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        await conn.execute(
+            _UPSERT,
+            {
+                "app_id": app_id,
+                "user_id": user_id,
+                "openid": session.openid,
+                "unionid": session.unionid,
+                "session_key": session.session_key,
+                "now": now,
+            },
+        )
+
+
 async def code_to_session(
     ctx: Ctx, appid: str | None, secret: str | None, js_code: str | None, grant_type: str | None
 ) -> Session:
@@ -195,20 +229,7 @@ async def code_to_session(
         session_key=base64.b64encode(secrets.token_bytes(16)).decode(),
         unionid=unionid_for(ctx, app.org_id, user_id),
     )
-    async with ctx.db.engine.connect() as conn:
-        # One statement is atomic by itself: autocommit saves the BEGIN and COMMIT round trips.
-        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await conn.execute(
-            _UPSERT,
-            {
-                "app_id": app.id,
-                "user_id": user_id,
-                "openid": session.openid,
-                "unionid": session.unionid,
-                "session_key": session.session_key,
-                "now": utcnow(),
-            },
-        )
+    await _record_login(ctx, app.id, user_id, session)
     return session
 
 
