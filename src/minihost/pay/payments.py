@@ -29,7 +29,7 @@ from minihost.pay.merchants import get_merchant
 from minihost.pay.models import Order, PaymentPin
 from minihost.pay.orders import OrderInfo, order_by_prepay_id, transaction_resource
 from minihost.pay.signing import cached_public_key, rsa_verify
-from minihost.security import hash_password, verify_password
+from minihost.security import digest, hash_password, verify_password
 
 PIN = re.compile(r"^[0-9]{6}$")
 PIN_MAX_FAILURES = 5
@@ -71,23 +71,25 @@ async def has_pin(ctx: Ctx, user_id: int) -> bool:
         return await s.get(PaymentPin, user_id) is not None
 
 
-def _fail_key(user_id: int) -> str:
-    return f"pay:pin-fail:{user_id}"
+def _fail_key(user_id: int, pin_hash: str) -> str:
+    # The hash's digest ties the count to this PIN row (a store shared by several databases never mixes
+    # two users with the same id); changing the PIN needs the old one, so it cannot dodge the lock.
+    return f"pay:pin-fail:{user_id}:{digest(pin_hash)[:16]}"
 
 
 async def check_pin(ctx: Ctx, user_id: int, pin: str) -> None:
     """403 `pin_locked` after five wrong PINs (for 15 minutes), 403 `wrong_pin` otherwise on a mismatch."""
-    key = _fail_key(user_id)
+    async with ctx.db.session() as s:
+        row = await s.get(PaymentPin, user_id)
+    if row is None:
+        raise ApiError(403, "no_pin", "Set a 6-digit payment PIN before paying.")
+    key = _fail_key(user_id, row.pin_hash)
     failures = await ctx.store.get(key)
     if failures is not None and int(failures) >= PIN_MAX_FAILURES:
         wait = await ctx.store.ttl(key) or PIN_LOCK_SECONDS
         raise ApiError(
             403, "pin_locked", f"Too many wrong payment PINs; payments are locked for {int(wait) // 60 + 1} minutes."
         )
-    async with ctx.db.session() as s:
-        row = await s.get(PaymentPin, user_id)
-    if row is None:
-        raise ApiError(403, "no_pin", "Set a 6-digit payment PIN before paying.")
     # One PIN check at a time per user, so parallel guesses cannot outrun the failure count.
     async with ctx.store.lock(f"pay:pin:{user_id}", ttl=10, wait=30):
         failures = await ctx.store.get(key)
