@@ -14,7 +14,9 @@ from .server import RuntimeServer
 CHROMIUM = "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="session")
+# Package scope: sync Playwright keeps its event loop running until closed, which would break async tests
+# of later packages.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is missing: {CHROMIUM} not found (apt-get install chromium); runtime tests need it")
