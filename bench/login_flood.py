@@ -174,6 +174,9 @@ def main() -> None:
     parser.add_argument("--url", help="a running server to flood instead of starting one")
     parser.add_argument("--database-url", help="with --url: that server's PostgreSQL (users are written there)")
     parser.add_argument("--redis-url", default=REDIS)
+    parser.add_argument(
+        "--server", choices=("uvicorn", "granian"), default="uvicorn", help="uvicorn is `minihost serve` itself"
+    )
     args = parser.parse_args()
     if args.url and not args.database_url:
         parser.error("--url needs --database-url (the users and their sessions are written to its database)")
@@ -206,12 +209,22 @@ def main() -> None:
                 "MINIHOST_SEED_DEMO": "false",
                 "MINIHOST_JSCODE2SESSION_PER_MINUTE": str(10**9),
             }
-            cmd = [str(ROOT / ".venv/bin/minihost"), "serve", "--workers", str(args.workers), "--port", str(port)]
-            proc = start_server([*cmd, "--no-seed"], env, Path(tmp.name) / "server.log")
+            if args.server == "granian":
+                # Same app and settings under granian (the database is already migrated above).
+                cmd = [
+                    str(ROOT / ".venv/bin/granian"), "--interface", "asgi", "--factory", "--host", "127.0.0.1",
+                    "--port", str(port), "--workers", str(args.workers), "--loop", "uvloop",
+                    "--log-level", "warning", "--no-access-log", "minihost.web.app:create_app",
+                ]  # fmt: skip
+            else:
+                cmd = [str(ROOT / ".venv/bin/minihost"), "serve", "--workers", str(args.workers), "--port", str(port)]
+                cmd.append("--no-seed")
+            proc = start_server(cmd, env, Path(tmp.name) / "server.log")
             wait_ready(url + "/healthz", proc)
         cores = len(os.sched_getaffinity(0))
         print(
-            f"server: {url}, {args.workers} workers, PostgreSQL + Redis; load generator: this process, "
+            f"server: {url} ({'given' if args.url else args.server}), {args.workers} workers, PostgreSQL + Redis;"
+            f" load generator: this process, "
             f"{args.concurrency} connections; {cores} cores shared by all; load average "
             + " ".join(f"{x:.2f}" for x in os.getloadavg())
         )

@@ -117,7 +117,12 @@ def main() -> None:
     print(f"server choice: {args.workers} workers, {args.concurrency} connections, {args.seconds:.0f} s per run, ")
     print(f"load generator: {generator} on the same machine ({_cores()} cores), load average {_load()}\n")
     results: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
-    servers = args.servers.split(",")
+    servers = []
+    for name in args.servers.split(","):
+        if (VENV_BIN / name).exists():
+            servers.append(name)
+        else:
+            print(f"{name}: not installed in .venv, skipped (pip install {name})")
     with tempfile.TemporaryDirectory(prefix="minihost-bench-") as tmp:
         env = {
             "MINIHOST_DATA_DIR": tmp,
