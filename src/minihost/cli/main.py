@@ -10,7 +10,7 @@ import typer
 import uvicorn
 from rich.console import Console
 
-from minihost.config import get_settings
+from minihost.config import Settings, get_settings
 from minihost.db.migrate import downgrade, upgrade
 
 app = typer.Typer(help="Minihost: a self-hostable mini program platform.", no_args_is_help=True)
@@ -25,13 +25,12 @@ def serve(
     seed: bool = typer.Option(True, help="Seed demo data on first start."),
 ) -> None:
     """Migrate the database, seed demo data on first start, and serve the platform."""
-    settings = get_settings()
+    settings = _settings()
     if workers > 1 and not settings.redis_url:
         console.print(
             "[red]--workers > 1 needs shared state:[/] set MINIHOST_REDIS_URL (e.g. redis://127.0.0.1:6379/0)."
         )
         raise typer.Exit(2)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.resolved_database_url())
     if seed and settings.seed_demo:
         from minihost.demo import seed_demo
@@ -57,7 +56,7 @@ def serve(
 @app.command()
 def migrate(direction: str = typer.Argument("up", help="up (to the newest schema) or down (to empty).")) -> None:
     """Apply or roll back the database migrations."""
-    url = get_settings().resolved_database_url()
+    url = _settings().resolved_database_url()
     if direction == "up":
         upgrade(url)
     elif direction == "down":
@@ -73,9 +72,16 @@ def seed() -> None:
     """Seed the demo user, organisation, app and mini programs (only what is missing)."""
     from minihost.demo import seed_demo
 
-    settings = get_settings()
+    settings = _settings()
     upgrade(settings.resolved_database_url())
     console.print(asyncio.run(seed_demo(settings)) or "Demo data already there.", soft_wrap=True, markup=False)
+
+
+def _settings() -> Settings:
+    settings = get_settings()
+    # A fresh checkout has no data directory yet; SQLite cannot create its file without one.
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings
 
 
 def _describe_db(url: str) -> str:

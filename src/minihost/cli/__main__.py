@@ -1,0 +1,3 @@
+from minihost.cli.main import main
+
+main()
