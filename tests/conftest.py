@@ -23,6 +23,7 @@ from minihost.config import Settings
 from minihost.context import Ctx
 from minihost.db.migrate import upgrade
 from minihost.web.app import create_app
+from tests.https_backend import Backend, start_backend, stop_backend
 
 TEST_DB = os.environ.get("MINIHOST_TEST_DB", "sqlite")
 TEST_STORE = os.environ.get("MINIHOST_TEST_STORE", "memory")
@@ -53,7 +54,16 @@ def _check_redis() -> None:
 
 
 @pytest.fixture(scope="session")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+def https_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+    """A mini program backend at https://api.example.test (loopback, its own CA), reached by the server's
+    wx.request proxy through MINIHOST_REQUEST_RESOLVE and MINIHOST_REQUEST_CA_BUNDLE."""
+    backend = start_backend(tmp_path_factory.mktemp("https-backend"))
+    yield backend
+    stop_backend(backend)
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory, https_backend: Backend) -> Iterator[Settings]:
     data_dir = tmp_path_factory.mktemp("minihost-data")
     pg_name = ""
     if TEST_DB == "postgres":
@@ -77,6 +87,8 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         secret_key="test-secret-key",
         log_requests=False,
         seed_demo=False,
+        request_resolve=https_backend.resolve,
+        request_ca_bundle=str(https_backend.ca_path),
         _env_file=None,  # type: ignore[call-arg]
     )
     upgrade(db_url)

@@ -6,8 +6,20 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def parse_resolve(value: str) -> dict[tuple[str, int], tuple[str, int]]:
+    """`host:port:address[:port2]`, comma-separated → {(host, port): (address, port2 or port)}."""
+    table: dict[tuple[str, int], tuple[str, int]] = {}
+    for entry in filter(None, (e.strip() for e in value.split(","))):
+        parts = entry.split(":")
+        if len(parts) not in (3, 4) or not all(parts) or not all(p.isdigit() for p in parts[1::2]):
+            raise ValueError(f"MINIHOST_REQUEST_RESOLVE entry {entry!r} is not host:port:address[:port]")
+        port = int(parts[1])
+        table[(parts[0].lower(), port)] = (parts[2], int(parts[3]) if len(parts) == 4 else port)
+    return table
 
 
 class Settings(BaseSettings):
@@ -36,6 +48,27 @@ class Settings(BaseSettings):
     jscode2session_per_minute: int = Field(default=100_000, ge=1)
     """Per-appid rate limit on jscode2session; WeChat answers 45011 past it."""
     seed_demo: bool = True
+    review_forbidden_words: list[str] = Field(default_factory=lambda: ["赌博", "博彩", "casino", "gambling"])
+    """Words a package's text may not contain; automated review refuses a submission that does
+    (JSON list in MINIHOST_REVIEW_FORBIDDEN_WORDS)."""
+    review_screenshots: bool = True
+    """Render the first pages of a submitted version in Chromium for reviewers (needs /usr/bin/chromium)."""
+    chromium_path: str = "/usr/bin/chromium"
+    request_resolve: str = ""
+    """Where the wx.request proxy connects, like curl's --resolve: comma-separated `host:port:address` or
+    `host:port:address:port2` (split DNS, a backend on a private address, tests). The domain whitelist and
+    the TLS certificate are still checked against `host`."""
+    request_ca_bundle: str = ""
+    """A PEM file of certificate authorities the wx.request proxy trusts besides the public ones."""
+
+    @field_validator("request_resolve")
+    @classmethod
+    def _check_resolve(cls, value: str) -> str:
+        parse_resolve(value)
+        return value
+
+    def resolve_table(self) -> dict[tuple[str, int], tuple[str, int]]:
+        return parse_resolve(self.request_resolve)
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
+import ssl
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode, urljoin
 
+import certifi
 import httpx
 import orjson
 from sqlalchemy import delete, func, select
@@ -286,6 +289,28 @@ def _encode_body(method: str, headers: dict[str, str], data: Any) -> tuple[bytes
     return json.dumps(data, ensure_ascii=False).encode(), None
 
 
+@lru_cache(maxsize=4)
+def _tls_context(ca_bundle: str) -> ssl.SSLContext:
+    """The public CAs, plus the operator's own (MINIHOST_REQUEST_CA_BUNDLE)."""
+    context = ssl.create_default_context(cafile=certifi.where())
+    context.load_verify_locations(cafile=ca_bundle)
+    return context
+
+
+def _connect_to(ctx: Ctx, url: str, headers: dict[str, str]) -> tuple[str | httpx.URL, dict[str, str], dict[str, Any]]:
+    """(where to connect, headers, extensions) for `url`: MINIHOST_REQUEST_RESOLVE may send it to another
+    address; the Host header and the certificate check (SNI) keep the URL's own host."""
+    table = ctx.settings.resolve_table()
+    if not table:
+        return url, headers, {}
+    u = httpx.URL(url)
+    hit = table.get((u.host.lower(), u.port or (443 if u.scheme == "https" else 80)))
+    if hit is None:
+        return url, headers, {}
+    address, port = hit
+    return u.copy_with(host=address, port=port), {**headers, "Host": u.netloc.decode("ascii")}, {"sni_hostname": u.host}
+
+
 async def proxy_request(ctx: Ctx, user_id: int, appid: str, req: ProxyRequest) -> dict[str, Any]:
     """Fetch `req.url` for the mini program, if its domain list allows it; answers like wx.request."""
     app = await _app(ctx, appid)
@@ -306,7 +331,9 @@ async def proxy_request(ctx: Ctx, user_id: int, appid: str, req: ProxyRequest) -
     body, params = _encode_body(method, headers, req.data)
     timeout = min(max(req.timeout_ms or REQUEST_TIMEOUT_MS, 1), REQUEST_TIMEOUT_MS) / 1000
     url = req.url
-    async with httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=False) as client:
+    ca_bundle = ctx.settings.request_ca_bundle
+    verify: ssl.SSLContext | bool = _tls_context(ca_bundle) if ca_bundle else True
+    async with httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=False, verify=verify) as client:
         for _ in range(MAX_REDIRECTS + 1):
             if not skip_whitelist and not await apps.allowed_request_url(ctx, app.appid, url):
                 raise _fail(
@@ -315,7 +342,10 @@ async def proxy_request(ctx: Ctx, user_id: int, appid: str, req: ProxyRequest) -
                     "url not in domain list" if url == req.url else "redirect to a url not in domain list",
                 )
             try:
-                request = client.build_request(method, url, headers=headers, content=body, params=params)
+                target, sent_headers, extensions = _connect_to(ctx, url, headers)
+                request = client.build_request(
+                    method, target, headers=sent_headers, content=body, params=params, extensions=extensions
+                )
                 response = await client.send(request, stream=True)
             except httpx.TimeoutException:
                 raise _fail(504, "request_timeout", "timeout") from None
