@@ -76,6 +76,16 @@ async def upload(http: httpx.AsyncClient, dev: Dev, data: bytes, version: str = 
     )
 
 
+async def approve(http: httpx.AsyncClient, ctx: Ctx, dev: Dev, version: str, unique: str) -> None:
+    """Submit a version and have an operator approve it."""
+    r = await http.post(f"/api/apps/{dev.appid}/versions/{version}/submit", headers=dev.auth)
+    assert r.status_code == 201, r.text
+    op = await accounts.create_user(ctx, f"op{version.replace('.', '')}{unique}", "password123", is_operator=True)
+    token = (await accounts.create_api_token(ctx, op.id, "review")).secret
+    r = await http.post(f"/api/reviews/{r.json()['review']['id']}/approve", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200, r.text
+
+
 async def test_upload_serve_release(http: httpx.AsyncClient, ctx: Ctx, unique: str) -> None:
     dev = await make_dev(ctx, unique)
     r = await upload(http, dev, zip_dir(EXAMPLES / "hello-world"))
@@ -103,6 +113,9 @@ async def test_upload_serve_release(http: httpx.AsyncClient, ctx: Ctx, unique: s
     again = await http.get(v["manifest_url"], headers={"If-None-Match": f'"{v["manifest_hash"]}"'})
     assert again.status_code == 304
 
+    r = await http.post(f"/api/apps/{dev.appid}/versions/1.0.0/release", headers=dev.auth)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "not_approved"
+    await approve(http, ctx, dev, "1.0.0", unique)
     r = await http.post(f"/api/apps/{dev.appid}/versions/1.0.0/release", headers=dev.auth)
     assert r.status_code == 200, r.text
     assert r.json()["version"]["state"] == "release"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from minihost.db import Base, utcnow
@@ -62,3 +62,34 @@ class BundleFile(Base):
     content_type: Mapped[str] = mapped_column(String(128))
     size: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Review(Base):
+    """One submission of a version for audit: the automated checks' findings, then a reviewer's decision."""
+
+    __tablename__ = "app_reviews"
+    __table_args__ = (
+        Index(
+            "uq_app_reviews_one_pending",
+            "app_id",
+            unique=True,
+            sqlite_where=text("state = 'pending'"),
+            postgresql_where=text("state = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    app_id: Mapped[int] = mapped_column(ForeignKey("apps.id", ondelete="CASCADE"), index=True)
+    appid: Mapped[str] = mapped_column(String(18))
+    version_id: Mapped[int] = mapped_column(ForeignKey("app_versions.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    """pending | approved | rejected | withdrawn. At most one pending review per app (the service holds it)."""
+    checks: Mapped[str] = mapped_column(Text, default="[]")
+    """JSON list of the automated checks' findings ({"level", "file", "line", "col", "message"})."""
+    screenshots: Mapped[str] = mapped_column(Text, default="[]")
+    """JSON list of {"page", "sha256"} (PNG files in the bundle store), or {"page", "error"}."""
+    reason: Mapped[str] = mapped_column(Text, default="")
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
