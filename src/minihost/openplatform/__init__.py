@@ -1,0 +1,1 @@
+"""Third-party platforms: companies that build, review and release mini programs for businesses (component API)."""
