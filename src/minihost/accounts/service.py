@@ -125,12 +125,25 @@ async def sign_in(ctx: Ctx, username: str, password: str, *, client_ip: str = ""
 
 async def session_user(ctx: Ctx, session_token: str) -> tuple[UserInfo, str] | None:
     """The user and CSRF token of a live session, or None."""
-    async with ctx.db.session() as s:
-        row = await s.get(UserSession, digest(session_token))
-        if row is None or aware(row.expires_at) <= utcnow():
-            return None
-        user = await s.get(User, row.user_id)
-        return (_info(user), row.csrf_token) if user else None
+    # Runs on every signed-in request: one Core statement, no ORM objects.
+    query = (
+        select(
+            User.id,
+            User.username,
+            User.nickname,
+            User.avatar_url,
+            User.is_operator,
+            UserSession.csrf_token,
+            UserSession.expires_at,
+        )
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token_hash == digest(session_token))
+    )
+    async with ctx.db.read() as conn:
+        row = (await conn.execute(query)).first()
+    if row is None or aware(row.expires_at) <= utcnow():
+        return None
+    return UserInfo(row.id, row.username, row.nickname, row.avatar_url, row.is_operator), row.csrf_token
 
 
 async def sign_out(ctx: Ctx, session_token: str) -> None:

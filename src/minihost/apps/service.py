@@ -210,11 +210,17 @@ async def reset_secret(ctx: Ctx, appid: str) -> RegisteredApp:
 
 async def check_secret(ctx: Ctx, appid: str, secret: str) -> AppInfo | bool | None:
     """The app when the secret matches; None when no such appid; False when the secret is wrong."""
-    async with ctx.db.session() as s:
-        app = (await s.execute(select(App).where(App.appid == appid))).scalar_one_or_none()
-        if app is None:
-            return None
-        return _info(app) if same(app.secret_hash, digest(secret)) else False
+    # Every backend call (jscode2session, tokens) comes through here: one Core statement, no ORM objects.
+    query = select(
+        App.id, App.appid, App.org_id, App.name, App.icon_url, App.category, App.description, App.secret_hash
+    ).where(App.appid == appid)
+    async with ctx.db.read() as conn:
+        row = (await conn.execute(query)).first()
+    if row is None:
+        return None
+    if not same(row.secret_hash, digest(secret)):
+        return False
+    return AppInfo(row.id, row.appid, row.org_id, row.name, row.icon_url, row.category, row.description)
 
 
 def _kind(kind: str) -> str:

@@ -4,24 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query
 
 from minihost.apps.service import AppInfo
 from minihost.auth import service
-from minihost.context import Ctx
+from minihost.web.deps import CtxDep
 
 
-async def _ctx(request: Request) -> Ctx:
-    # Async on purpose: FastAPI runs a plain `def` dependency in a worker thread, a hop the login path can skip.
-    ctx: Ctx = request.app.state.ctx
-    return ctx
-
-
-AsyncCtx = Annotated[Ctx, Depends(_ctx)]
-"""`CtxDep` without the thread hop, for the hot WeChat endpoints."""
-
-
-async def access_token_app(ctx: AsyncCtx, access_token: Annotated[str | None, Query()] = None) -> AppInfo:
+async def access_token_app(ctx: CtxDep, access_token: Annotated[str | None, Query()] = None) -> AppInfo:
     return await service.require_access_token(ctx, access_token)
 
 

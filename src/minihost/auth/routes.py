@@ -10,7 +10,7 @@ import orjson
 from fastapi import APIRouter, Query, Request
 
 from minihost.auth import service
-from minihost.auth.deps import AccessTokenApp, AsyncCtx
+from minihost.auth.deps import AccessTokenApp
 from minihost.errors import WeChatError
 from minihost.web.auth import CurrentUser
 from minihost.web.deps import CtxDep
@@ -28,7 +28,7 @@ async def host_login(appid: str, user: CurrentUser, ctx: CtxDep) -> dict[str, st
 
 @router.get("/sns/jscode2session")
 async def jscode2session(
-    ctx: AsyncCtx,
+    ctx: CtxDep,
     appid: OptStr = None,
     secret: OptStr = None,
     js_code: OptStr = None,
@@ -39,15 +39,13 @@ async def jscode2session(
 
 
 @router.get("/cgi-bin/token")
-async def token(
-    ctx: AsyncCtx, grant_type: OptStr = None, appid: OptStr = None, secret: OptStr = None
-) -> dict[str, Any]:
+async def token(ctx: CtxDep, grant_type: OptStr = None, appid: OptStr = None, secret: OptStr = None) -> dict[str, Any]:
     t = await service.get_access_token(ctx, grant_type, appid, secret)
     return {"access_token": t.access_token, "expires_in": t.expires_in}
 
 
 @router.post("/cgi-bin/stable_token")
-async def stable_token(ctx: AsyncCtx, request: Request) -> dict[str, Any]:
+async def stable_token(ctx: CtxDep, request: Request) -> dict[str, Any]:
     try:
         body = orjson.loads(await request.body())
     except orjson.JSONDecodeError:
@@ -75,12 +73,12 @@ def _server_ips(base_url: str) -> list[str]:
 
 
 @router.get("/cgi-bin/getcallbackip")
-async def getcallbackip(app: AccessTokenApp, ctx: AsyncCtx) -> dict[str, list[str]]:
+async def getcallbackip(app: AccessTokenApp, ctx: CtxDep) -> dict[str, list[str]]:
     """The addresses this platform calls developers' servers from (for their firewall whitelists)."""
     return {"ip_list": _server_ips(ctx.settings.base_url)}
 
 
 @router.get("/cgi-bin/get_api_domain_ip")
-async def get_api_domain_ip(app: AccessTokenApp, ctx: AsyncCtx) -> dict[str, list[str]]:
+async def get_api_domain_ip(app: AccessTokenApp, ctx: CtxDep) -> dict[str, list[str]]:
     """The addresses of this platform's API domain."""
     return {"ip_list": _server_ips(ctx.settings.base_url)}

@@ -9,7 +9,8 @@ from fastapi import Depends, Request
 from minihost.context import Ctx
 
 
-def get_ctx(request: Request) -> Ctx:
+async def get_ctx(request: Request) -> Ctx:
+    # Async so FastAPI calls it inline instead of hopping to a worker thread on every request.
     ctx: Ctx = request.app.state.ctx
     return ctx
 
