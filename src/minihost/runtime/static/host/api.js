@@ -290,6 +290,10 @@ const API = {
   reportAnalytics() {
     return {};
   },
+  // EditorContext / legacy CanvasContext methods, run by the page's frame
+  async viewCall(app, args) {
+    return app.viewCall(args);
+  },
   async selectorQuery(app, args) {
     return { results: await app.selectorQuery(args) };
   },

@@ -159,8 +159,8 @@ export class MiniApp {
     };
   }
 
-  post(msg) {
-    if (this.worker) this.worker.postMessage(msg);
+  post(msg, transfer) {
+    if (this.worker) this.worker.postMessage(msg, transfer || []);
   }
 
   // ------------------------------------------------------------------ messages from the worker
@@ -219,7 +219,12 @@ export class MiniApp {
       if (err && err.errno !== undefined) res.errno = err.errno;
       if (!msg.id) console.warn('[minihost]', res.errMsg);
     }
-    if (msg.id) this.post({ t: 'api:res', id: msg.id, ok, res });
+    // a canvas node's OffscreenCanvas (selectorQuery fields({node: true})) moves on to the worker
+    const transfer = [];
+    for (const r of (res && Array.isArray(res.results) ? res.results : []).flat()) {
+      if (r && r.node && r.node.offscreen) transfer.push(r.node.offscreen);
+    }
+    if (msg.id) this.post({ t: 'api:res', id: msg.id, ok, res }, transfer);
   }
 
   findPage(pageId) {
@@ -254,6 +259,9 @@ export class MiniApp {
       case 'event':
         this.post({ t: 'event', pageId, owner: msg.owner, handler: msg.handler, event: msg.event, seq: msg.seq });
         return;
+      case 'model':
+        this.post({ t: 'model', pageId, owner: msg.owner, path: String(msg.path), value: msg.value });
+        return;
       case 'comp:create':
       case 'comp:props':
       case 'comp:detach':
@@ -286,6 +294,23 @@ export class MiniApp {
       }
       case 'image:fetch':
         this.fetchImage(page, msg);
+        return;
+      case 'viewCall:res': {
+        const cb = this.pendingQueries.get(msg.id);
+        this.pendingQueries.delete(msg.id);
+        if (cb) cb(msg);
+        return;
+      }
+      case 'navbar':
+        // <navigation-bar> (page-meta): the page's own bar, as the wx.setNavigationBar* APIs do
+        if (page !== this.top()) return;
+        for (const [name, args] of [
+          msg.title !== undefined && ['setNavigationBarTitle', { title: msg.title }],
+          (msg.frontColor || msg.backgroundColor) && ['setNavigationBarColor', { frontColor: msg.frontColor, backgroundColor: msg.backgroundColor }],
+          msg.loading !== undefined && [msg.loading ? 'showNavigationBarLoading' : 'hideNavigationBarLoading', {}],
+        ].filter(Boolean)) {
+          Promise.resolve().then(() => handleApi(this, name, args)).catch((err) => console.warn('[minihost] navigation-bar', err));
+        }
         return;
       default:
     }
@@ -596,6 +621,16 @@ export class MiniApp {
     if (this.worker) this.worker.terminate();
     if (this.logicUrl) URL.revokeObjectURL(this.logicUrl);
     this.el.remove();
+  }
+
+  viewCall(args) {
+    const page = this.findPage(args.pageId) || this.top();
+    if (!page) return Promise.reject({ errMsg: 'no page' });
+    const id = this.nextReq++;
+    return new Promise((resolve, reject) => {
+      this.pendingQueries.set(id, (msg) => (msg.ok ? resolve(msg.res) : reject(msg.res)));
+      this.toFrame(page, { t: 'viewCall', id, owner: args.owner || 0, key: args.key || 0, canvasId: args.canvasId, method: String(args.method), args: args.args || [] });
+    });
   }
 
   selectorQuery(args) {

@@ -129,7 +129,10 @@ function normalizeComponent(def, kind) {
     pageLifetimes: { show: [], hide: [], resize: [] },
     observers: [],
     externalClasses: [],
+    relations: {},
     options: {},
+    formField: false,
+    componentExport: false,
     raw: def,
   };
   const seen = new Set();
@@ -138,6 +141,13 @@ function normalizeComponent(def, kind) {
       if (b && b.__mhBehavior && !seen.has(b)) {
         seen.add(b);
         apply(b.def);
+      } else if (b === 'wx://form-field' || b === 'wx://form-field-group') {
+        // takes part in <form> submit with its `name` and `value`
+        out.formField = true;
+        if (!out.properties.name) out.properties.name = normalizeProp(String);
+        if (!out.properties.value) out.properties.value = normalizeProp(null);
+      } else if (b === 'wx://component-export') {
+        out.componentExport = true;
       }
     }
     for (const [name, spec] of Object.entries(d.properties || {})) out.properties[name] = normalizeProp(spec);
@@ -156,6 +166,7 @@ function normalizeComponent(def, kind) {
       out.observers.push({ fields: fields.split(',').map((f) => f.trim()).filter(Boolean).map(parseObserverField), fn });
     }
     if (d.externalClasses) out.externalClasses.push(...d.externalClasses);
+    for (const [path, rel] of Object.entries(d.relations || {})) if (rel && typeof rel === 'object') out.relations[path] = rel;
     Object.assign(out.options, d.options || {});
   };
   if (kind === 'page') {
@@ -216,10 +227,23 @@ function applyData(inst, obj, fromParent) {
     setPathData(inst.data, segs, v);
     if (prop && typeof prop.observer !== 'undefined' && !samePrimitive(old, v)) propObservers.push([prop.observer, v, old, segs]);
     if (v === undefined) continue;
-    patches.push([key, jsonClone(v)]);
     changed.push(segs);
+    if (isPure(rec.def, segs[0])) continue;
+    patches.push([key, jsonClone(v)]);
   }
   return { patches, changed, propObservers };
+}
+
+// options.pureDataPattern: such fields are data of the logic layer only, never rendered
+export function isPure(def, key) {
+  const re = def.options && def.options.pureDataPattern;
+  return re instanceof RegExp && typeof key === 'string' && re.test(key);
+}
+
+export function viewData(inst) {
+  const data = JSON.parse(JSON.stringify(inst.data));
+  for (const k of Object.keys(data)) if (isPure(inst.__mh.def, k)) delete data[k];
+  return data;
 }
 
 function setPathData(data, segs, v) {
@@ -291,6 +315,12 @@ const baseProto = {
   createIntersectionObserver() {
     return { relativeTo() { return this; }, relativeToViewport() { return this; }, observe() {}, disconnect() {} };
   },
+  getRelationNodes(path) {
+    const links = this.__mh.links;
+    if (!links) return [];
+    const want = resolveRel(this.is || '', String(path));
+    return [...(links.get(want) || [])].filter((c) => !c.__mh.dead);
+  },
   hasBehavior(b) {
     const seen = (d) => (d.behaviors || []).some((x) => x === b || (x && x.__mhBehavior && seen(x.def)));
     return seen(this.__mh.def.raw);
@@ -306,9 +336,18 @@ function selectComponents(inst, sel) {
   for (const c of rec.comps.values()) {
     const m = c.__mh;
     if (m.ownerId !== owner || m.dead) continue;
-    if (s.startsWith('#') ? m.hostId === s.slice(1) : s.startsWith('.') ? m.hostClasses.includes(s.slice(1)) : m.tag === s) out.push(c);
+    if (matchesSelector(m, s)) out.push(c);
   }
-  return out;
+  // wx://component-export: what export() returns stands for the component
+  return out.map((c) => (c.__mh.def.componentExport && typeof c.export === 'function' ? c.export() : c));
+}
+
+// #id, .class, tag and their compounds (`.a.b`, `my-item.active`); a list with commas
+function matchesSelector(m, sel) {
+  return sel.split(',').map((x) => x.trim()).filter(Boolean).some((one) => {
+    const parts = one.match(/[#.]?[^#.\s]+/g) || [];
+    return parts.length > 0 && parts.every((p) => (p[0] === '#' ? m.hostId === p.slice(1) : p[0] === '.' ? m.hostClasses.includes(p.slice(1)) : m.tag === p));
+  });
 }
 
 export function createPageInstance(rec, route, query) {
@@ -400,3 +439,70 @@ export function updateComponentProps(inst, msg) {
 }
 
 export { PAGE_LIFECYCLE };
+
+// ---------------------------------------------------------------- relations
+
+function resolveRel(from, p) {
+  const base = p.startsWith('/') ? p : from.split('/').slice(0, -1).join('/') + '/' + p;
+  const out = [];
+  for (const seg of base.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') out.pop();
+    else out.push(seg);
+  }
+  return out.join('/');
+}
+
+const RECIPROCAL = { parent: ['child'], ancestor: ['descendant', 'child'] };
+
+function relationTo(inst, otherIs, types) {
+  for (const [path, rel] of Object.entries(inst.__mh.def.relations)) {
+    if (types.includes(rel.type) && resolveRel(inst.is, path) === otherIs) return [path, rel];
+  }
+  return null;
+}
+
+function addLink(inst, path, other) {
+  const m = inst.__mh;
+  if (!m.links) m.links = new Map();
+  const key = resolveRel(inst.is, path);
+  if (!m.links.has(key)) m.links.set(key, new Set());
+  m.links.get(key).add(other);
+  (m.linkedWith || (m.linkedWith = [])).push([other, path]);
+}
+
+// A component has just been placed under its enclosing components (ancestors: compIds, nearest first).
+export function linkRelations(pageRec, inst, ancestors) {
+  for (const [path, rel] of Object.entries(inst.__mh.def.relations)) {
+    if (rel.type !== 'parent' && rel.type !== 'ancestor') continue;
+    const want = resolveRel(inst.is, path);
+    const list = rel.type === 'parent' ? ancestors.slice(0, 1) : ancestors;
+    for (const id of list) {
+      const other = pageRec.comps.get(id);
+      if (!other || other.is !== want) continue;
+      const back = relationTo(other, inst.is, rel.type === 'parent' ? ['child', 'descendant'] : RECIPROCAL.ancestor);
+      if (!back) continue;
+      addLink(inst, path, other);
+      addLink(other, back[0], inst);
+      if (typeof back[1].linked === 'function') guard(back[1].linked, other, inst);
+      if (typeof rel.linked === 'function') guard(rel.linked, inst, other);
+      break;
+    }
+  }
+}
+
+export function unlinkRelations(inst) {
+  for (const [other, path] of inst.__mh.linkedWith || []) {
+    const rel = inst.__mh.def.relations[path];
+    const om = other.__mh;
+    for (const [opath, orel] of Object.entries(om.def.relations)) {
+      const set = om.links && om.links.get(resolveRel(other.is, opath));
+      if (set && set.has(inst)) {
+        set.delete(inst);
+        if (typeof orel.unlinked === 'function') guard(orel.unlinked, other, inst);
+      }
+    }
+    if (rel && typeof rel.unlinked === 'function') guard(rel.unlinked, inst, other);
+  }
+  inst.__mh.linkedWith = [];
+}

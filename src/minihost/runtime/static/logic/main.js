@@ -5,7 +5,8 @@ import { lockdown } from './lockdown.js';
 import { createModules } from './modules.js';
 import {
   App, Behavior, Component, Page, componentLifetime, createComponentInstance, createPageInstance,
-  doSetData, getApp, getCurrentPages, pageHook, setDataCallbacks, updateComponentProps,
+  doSetData, getApp, getCurrentPages, linkRelations, pageHook, setDataCallbacks, unlinkRelations,
+  updateComponentProps, viewData,
 } from './instances.js';
 import { guard, state } from './state.js';
 import { createWx } from './wx.js';
@@ -189,6 +190,12 @@ const HANDLERS = {
     }
     if (msg.seq) send({ t: 'event:ret', pageId: msg.pageId, seq: msg.seq, value: ret === undefined ? null : ret });
   },
+  // model:value: the view writes the user's input back into the owner's data
+  model(msg) {
+    const rec = getPage(msg.pageId);
+    const inst = ownerInstance(rec, msg.owner);
+    if (inst) doSetData(inst, { [msg.path]: msg.value });
+  },
   'comp:create'(msg) {
     const rec = getPage(msg.pageId);
     let inst;
@@ -200,18 +207,26 @@ const HANDLERS = {
       return;
     }
     rec.comps.set(msg.compId, inst);
+    const def = inst.__mh.def;
     send({
       t: 'comp:init', pageId: msg.pageId, compId: msg.compId,
-      data: JSON.parse(JSON.stringify(inst.data)),
-      props: Object.keys(inst.__mh.def.properties),
-      externalClasses: inst.__mh.def.externalClasses,
-      options: { multipleSlots: !!inst.__mh.def.options.multipleSlots, addGlobalClass: !!inst.__mh.def.options.addGlobalClass, styleIsolation: inst.__mh.def.options.styleIsolation || null },
+      data: viewData(inst),
+      props: Object.keys(def.properties),
+      externalClasses: def.externalClasses,
+      options: {
+        multipleSlots: !!def.options.multipleSlots, addGlobalClass: !!def.options.addGlobalClass,
+        styleIsolation: def.options.styleIsolation || null, formField: def.formField,
+      },
     });
     inst.__mh.inited = true;
     componentLifetime(inst, 'attached');
   },
   'comp:ready'(msg) {
     const rec = getPage(msg.pageId);
+    for (const id of msg.compIds) {
+      const inst = rec.comps.get(id);
+      if (inst) linkRelations(rec, inst, (msg.ancestors && msg.ancestors[id]) || []);
+    }
     for (const id of msg.compIds) {
       const inst = rec.comps.get(id);
       if (!inst) continue;
@@ -230,6 +245,7 @@ const HANDLERS = {
     for (const id of msg.compIds) {
       const inst = rec.comps.get(id);
       if (!inst) continue;
+      unlinkRelations(inst);
       componentLifetime(inst, 'detached');
       inst.__mh.dead = true;
       rec.comps.delete(id);

@@ -2,6 +2,7 @@
 // success/fail/complete callbacks and a returned Promise; sync APIs answer from state primed at launch.
 // Anything not implemented fails loudly through a Proxy, never silently.
 import { callHost, notifyHost } from './bridge.js';
+import { createCanvasContext, liveResults } from './contexts.js';
 import { state } from './state.js';
 
 const STORAGE_LIMIT = 10 * 1024 * 1024;
@@ -249,6 +250,7 @@ function makeWx() {
   def('getRealtimeLogManager', () => ({ info() {}, warn() {}, error() {}, setFilterMsg() {}, addFilterMsg() {} }));
   def('getLogManager', () => ({ log() {}, info() {}, warn() {}, debug() {} }));
   def('createSelectorQuery', () => makeSelectorQuery());
+  def('createCanvasContext', (id, component) => createCanvasContext(String(id), component));
   return api;
 }
 
@@ -269,10 +271,12 @@ function makeSelectorQuery(scope) {
     selectAll(sel) { return nodesRef(sel, true); },
     selectViewport() { return nodesRef('viewport', false); },
     exec(cb) {
-      const page = state.currentPage();
-      pageId = scope ? scope.__pageId : page && page.__pageId;
-      callHost('selectorQuery', { pageId, owner: scope ? scope.__compId : 0, queries }).then(
+      const inst = scope || state.currentPage();
+      pageId = inst && inst.__mh ? inst.__mh.pageId : null;
+      const owner = scope && scope.__mh ? scope.__mh.compId : 0;
+      callHost('selectorQuery', { pageId, owner, queries: queries.map(({ cb: _, ...rest }) => rest) }).then(
         (res) => {
+          res.results = liveResults(pageId, owner, res.results);
           queries.forEach((qq, i) => safeCall(qq.cb, res.results[i]));
           safeCall(cb, res.results);
         },

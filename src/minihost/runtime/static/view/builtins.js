@@ -2,6 +2,11 @@
 // Each entry: create(el, v) once, update(el, v, old) after every patch, destroy(el, v).
 import { fire } from './events.js';
 import { ICONS } from './icons.js';
+import { checkbox, checkboxGroup, form, label, radio, radioGroup, slider, switch_ } from './components/form.js';
+import { canvas, coverImage, editor, movableView } from './components/media.js';
+import { matchMedia_, navigationBar, pageContainer, pageMeta, rootPortal } from './components/pagelevel.js';
+import { picker, pickerView, pickerViewColumn } from './components/pickers.js';
+import { richText } from './components/richtext.js';
 import { page, truthyAttr } from './patch.js';
 
 const on = (v) => truthyAttr(v);
@@ -448,52 +453,7 @@ const swiper = {
   },
 };
 
-// ------------------------------------------------------------------ form, switch, checkbox, progress
-function collect(form) {
-  const value = {};
-  for (const n of form.querySelectorAll('*')) {
-    const v = n.__mhv;
-    if (!v || v.dom !== n || !n.__mhField) continue;
-    const name = v.attrs.name;
-    if (name !== undefined && name !== '') value[String(name)] = n.__mhField();
-  }
-  return value;
-}
-const form = {
-  create(el) {
-    el.__mhFormAction = (kind) => {
-      if (kind === 'submit') fire(el, 'submit', { value: collect(el), target: {} });
-      else {
-        for (const n of el.querySelectorAll('*')) if (n.__mhReset) n.__mhReset();
-        fire(el, 'reset', {});
-      }
-    };
-  },
-};
-const switch_ = {
-  create(el) {
-    el.setAttribute('role', 'switch');
-    el.__mhField = () => !!el.__checked;
-    el.__mhReset = () => {
-      el.__checked = false;
-      el.toggleAttribute('checked', false);
-    };
-    el.__mhTap = (v) => {
-      if (on(v.attrs.disabled)) return;
-      el.__checked = !el.__checked;
-      el.toggleAttribute('checked', el.__checked);
-      fire(el, 'change', { value: el.__checked });
-    };
-  },
-  update(el, v, old) {
-    if (changed(v, old, 'checked')) {
-      el.__checked = on(v.attrs.checked);
-      el.toggleAttribute('checked', el.__checked);
-    }
-    if (v.attrs.color) el.style.setProperty('--wx-switch-color', String(v.attrs.color));
-    reflect(el, 'type', v.attrs.type === 'checkbox' ? 'checkbox' : null);
-  },
-};
+// ------------------------------------------------------------------ progress
 const progress = {
   create(el) {
     const bar = internal(document.createElement('div'));
@@ -530,4 +490,23 @@ export const BUILTINS = {
   form,
   switch: switch_,
   progress,
+  checkbox,
+  'checkbox-group': checkboxGroup,
+  radio,
+  'radio-group': radioGroup,
+  label,
+  slider,
+  picker,
+  'picker-view': pickerView,
+  'picker-view-column': pickerViewColumn,
+  'rich-text': richText,
+  'movable-view': movableView,
+  'cover-image': coverImage,
+  editor,
+  canvas,
+  'page-container': pageContainer,
+  'match-media': matchMedia_,
+  'navigation-bar': navigationBar,
+  'page-meta': pageMeta,
+  'root-portal': rootPortal,
 };

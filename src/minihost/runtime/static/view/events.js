@@ -1,5 +1,6 @@
 // WeChat event semantics on top of DOM events: tap / longpress / touch*, bind / catch / mut-bind /
 // capture-bind / capture-catch, dataset, mark, target/currentTarget retargeting across components.
+import { descriptor, ownerDescriptor } from './descriptor.js';
 import { camel, datasetOf, page } from './patch.js';
 
 const BUBBLING = new Set(['tap', 'longpress', 'longtap', 'touchstart', 'touchmove', 'touchend', 'touchcancel', 'touchforcechange', 'transitionend', 'animationstart', 'animationiteration', 'animationend']);
@@ -68,6 +69,13 @@ export function fire(el, type, detail, opts = {}) {
       }
     }
   }
+  // model:value and friends: the owner's data follows the user's input before any handler runs
+  if (origin.model && detail && typeof detail === 'object' && (type === 'input' || type === 'change')) {
+    for (const [prop, p] of Object.entries(origin.model)) {
+      if (prop === 'value' && 'value' in detail) page.send({ t: 'model', owner: origin.owner.id, path: p, value: JSON.parse(JSON.stringify(detail.value ?? null)) });
+      else if (prop === 'checked' && 'value' in detail) page.send({ t: 'model', owner: origin.owner.id, path: p, value: !!detail.value });
+    }
+  }
   for (const [node, h] of calls) {
     // target, seen from the handler's owner: the first node on the path owned by the same owner
     const target = path.find((v) => v.owner === node.owner) || origin;
@@ -83,6 +91,19 @@ export function fire(el, type, detail, opts = {}) {
     if (opts.touches) {
       event.touches = opts.touches;
       event.changedTouches = opts.changedTouches || opts.touches;
+    }
+    if (h.wxs) {
+      // WXS handler: runs here; returning false stops the event as catch would
+      const ev = JSON.parse(JSON.stringify(event));
+      ev.instance = descriptor(node.dom);
+      let ret;
+      try {
+        ret = h.handler(ev, ownerDescriptor(node.owner));
+      } catch (err) {
+        console.error('[minihost] WXS event handler failed', err);
+      }
+      if (ret === false) break;
+      continue;
     }
     const msg = { t: 'event', owner: node.owner.id, handler: h.handler, event: JSON.parse(JSON.stringify(event)) };
     if (opts.wantReturn) {

@@ -3,6 +3,7 @@
 import { parsePath, setPath } from '../logic/data.js';
 import { eventReturn, installPointer, triggerFromComponent } from './events.js';
 import { callable } from './expr.js';
+import { BUILTINS } from './builtins.js';
 import { componentInit, page, rerender } from './patch.js';
 
 const params = new URLSearchParams(location.hash.slice(1));
@@ -11,10 +12,10 @@ const PAGE_ID = Number(params.get('pageId') || 0);
 // The host page is served by the same server as this frame's document.
 const HOST_ORIGIN = new URL(location.href).origin;
 
-function send(msg) {
+function send(msg, transfer) {
   msg.appid = APPID;
   msg.pageId = PAGE_ID;
-  parent.postMessage(msg, HOST_ORIGIN);
+  parent.postMessage(msg, HOST_ORIGIN, transfer || []);
 }
 page.send = send;
 
@@ -90,9 +91,22 @@ function afterRender() {
   }
   if (page.readyQueue.length) {
     const ids = page.readyQueue.splice(0);
-    requestAnimationFrame(() => send({ t: 'comp:ready', compIds: ids }));
+    requestAnimationFrame(() => send({ t: 'comp:ready', compIds: ids, ancestors: ancestorsOf(ids) }));
   }
   checkReachBottom();
+}
+
+// For `relations`: each component's enclosing components in the composed tree, nearest first.
+function ancestorsOf(ids) {
+  const out = {};
+  for (const id of ids) {
+    const ctx = page.comps.get(id);
+    if (!ctx || !ctx.hostEl) continue;
+    const list = [];
+    for (let n = ctx.hostEl.parentNode; n; n = n.parentNode) if (n.__mhComp && !n.__mhComp.dead && n.__mhComp.hostEl === n) list.push(n.__mhComp.id);
+    out[id] = list;
+  }
+  return out;
 }
 
 function applyCss(texts) {
@@ -218,8 +232,26 @@ const HANDLERS = {
     pull.show(false);
   },
   selectorQuery(msg) {
-    const results = msg.queries.map((q) => runQuery(q, msg.owner));
-    send({ t: 'selectorQuery:res', id: msg.id, results });
+    const transfer = [];
+    const results = msg.queries.map((q) => runQuery(q, msg.owner, transfer));
+    send({ t: 'selectorQuery:res', id: msg.id, results }, transfer);
+  },
+  // A method of an element's context (EditorContext, legacy CanvasContext.draw) called from the worker.
+  viewCall(msg) {
+    let ok = true;
+    let res;
+    try {
+      let el = msg.key ? contextEls.get(msg.key) : null;
+      if (!el && msg.canvasId !== undefined) el = findCanvas(String(msg.canvasId), msg.owner);
+      if (!el) throw new Error('no such element');
+      if (msg.method === 'draw') res = BUILTINS.canvas.draw(el, msg.args[0], msg.args[1]) || {};
+      else if (el.__mhCommand) res = el.__mhCommand(msg.method, msg.args[0]);
+      else throw new Error(`${msg.method} is not supported`);
+    } catch (err) {
+      ok = false;
+      res = { errMsg: String(err && err.message ? err.message : err) };
+    }
+    send({ t: 'viewCall:res', id: msg.id, ok, res: res === undefined ? {} : res });
   },
   'image:data'(msg) {
     const url = remoteWaiting.get(msg.id);
@@ -243,9 +275,27 @@ function scopeSelector(sel, owner) {
   return sel.replace(/\.([A-Za-z_-][\w-]*)/g, `.${ctx.prefix}--$1`);
 }
 
-function runQuery(q, owner) {
+const contextEls = new Map();
+let contextKeys = 1;
+function findCanvas(canvasId, owner) {
+  const ctx = owner ? page.comps.get(owner) : null;
+  const scope = ctx ? ctx.hostEl : document;
+  for (const el of scope.querySelectorAll('wx-canvas')) if (el.__mhv && String(el.__mhv.attrs['canvas-id']) === canvasId) return el;
+  return null;
+}
+
+function runQuery(q, owner, transfer = []) {
   const info = (el) => {
     const out = {};
+    if (q.fields.node) out.node = el.tagName === 'WX-CANVAS' && el.__cv ? BUILTINS.canvas.node(el, transfer) : null;
+    if (q.fields.context) {
+      if (!el.__mhCtxKey) {
+        el.__mhCtxKey = contextKeys++;
+        contextEls.set(el.__mhCtxKey, el);
+      }
+      const kind = el.tagName === 'WX-EDITOR' ? 'editor' : el.tagName === 'WX-CANVAS' ? 'canvas' : 'node';
+      out.context = { __mhContext: kind, key: el.__mhCtxKey, canvasId: el.__mhv ? el.__mhv.attrs['canvas-id'] ?? '' : '' };
+    }
     const v = el.__mhv;
     if (q.fields.id) out.id = el.id || '';
     if (q.fields.dataset) out.dataset = v ? datasetOf(v.attrs) : {};

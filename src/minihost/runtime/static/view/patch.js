@@ -272,6 +272,7 @@ function createComponentHost(v) {
     multipleSlots: false,
     lastProps: propsOf(v),
     dir: v.is,
+    generics: genericsOf(def, v),
   };
   ctx.wxsModules = page.wxsModulesFor ? page.wxsModulesFor(ctx.tpl) : {};
   v.inst = ctx;
@@ -285,6 +286,26 @@ function createComponentHost(v) {
     dataset: datasetOf(v.attrs),
   });
   return el;
+}
+
+// componentGenerics: <comp generic:name="tag-of-the-user"> or the declared default component
+function genericsOf(def, v) {
+  const decl = def && def.config && def.config.componentGenerics;
+  if (!decl || typeof decl !== 'object') return null;
+  const out = {};
+  for (const [name, spec] of Object.entries(decl)) {
+    const chosen = v.attrs['generic:' + name];
+    const owner = v.owner;
+    let path = null;
+    if (chosen) {
+      const tag = String(chosen);
+      if (owner.using && Object.prototype.hasOwnProperty.call(owner.using, tag)) path = owner.using[tag];
+      else if (owner.generics && Object.prototype.hasOwnProperty.call(owner.generics, tag)) path = owner.generics[tag];
+    }
+    if (!path && spec && typeof spec === 'object' && spec.default) path = spec.default;
+    if (path) out[name] = path;
+  }
+  return out;
 }
 
 function patchComponentHost(old, v) {
@@ -335,6 +356,7 @@ export function componentInit(msg) {
   const opts = msg.options || {};
   ctx.multipleSlots = !!opts.multipleSlots;
   ctx.addGlobalClass = !!opts.addGlobalClass || opts.styleIsolation === 'apply-shared' || opts.styleIsolation === 'shared';
+  ctx.formField = !!opts.formField;
   ctx.extSource = msg.externalClasses && msg.externalClasses.length ? msg.externalClasses : null;
   if (ctx.extSource) updateExternalClasses(ctx);
   ctx.slots = groupSlots(ctx.hostVnode.children, ctx.multipleSlots);

@@ -107,11 +107,22 @@ function renderFor(n, scope, ctx, out, templates, depth) {
 function renderElement(n, scope, ctx, out, templates, depth) {
   const tag = n.tag;
   const attrs = {};
-  for (const [name, e] of Object.entries(n.attrs || {})) attrs[name] = evaluate(e, scope);
+  let model = null;
+  for (const [name, e] of Object.entries(n.attrs || {})) {
+    if (name.startsWith('model:')) {
+      // two-way binding: the value as usual, and the data path the view writes back to
+      const prop = name.slice(6);
+      attrs[prop] = evaluate(e, scope);
+      const p = modelPath(e, scope);
+      if (p) (model || (model = {}))[prop] = p;
+    } else attrs[name] = evaluate(e, scope);
+  }
   const events = [];
   for (const ev of n.events || []) {
     const h = evaluate(ev.handler, scope);
-    if (h) events.push({ type: ev.type, mode: ev.mode, handler: String(h) });
+    // a WXS function (bindtap="{{wxs.fn}}") runs in the view; anything else names a method
+    if (typeof h === 'function') events.push({ type: ev.type, mode: ev.mode, handler: h, wxs: true });
+    else if (h) events.push({ type: ev.type, mode: ev.mode, handler: String(h) });
   }
   if (tag === 'slot' && ctx.kind === 'comp') {
     const name = attrs.name ? String(attrs.name) : '';
@@ -126,9 +137,34 @@ function renderElement(n, scope, ctx, out, templates, depth) {
   const children = [];
   renderList(n.children || [], scope, ctx, children, templates, depth);
   const compPath = ctx.using && Object.prototype.hasOwnProperty.call(ctx.using, tag) ? ctx.using[tag] : null;
-  const v = { k: compPath ? 'c' : 'e', tag, key: null, attrs, events, children, owner: ctx, ast: astId(n) };
-  if (compPath) v.is = compPath;
+  const generic = !compPath && ctx.generics && Object.prototype.hasOwnProperty.call(ctx.generics, tag) ? ctx.generics[tag] : null;
+  const is = compPath || generic;
+  const v = { k: is ? 'c' : 'e', tag, key: null, attrs, events, children, owner: ctx, ast: astId(n) };
+  if (is) v.is = is;
+  if (model) v.model = model;
   out.push(v);
+}
+
+// 'a.b[0]' for {{a.b[0]}}; only plain data paths (not for-items or WXS values) can be written back.
+function modelPath(e, scope) {
+  if (!e) return null;
+  if (e.k === 'id') return scope && scopeOwnsData(scope, e.n) ? e.n : null;
+  if (e.k === 'mem') {
+    const base = modelPath(e.o, scope);
+    if (!base) return null;
+    const key = evaluate(e.p, scope);
+    if (typeof key === 'number') return `${base}[${key}]`;
+    if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) return `${base}.${key}`;
+  }
+  return null;
+}
+function scopeOwnsData(scope, name) {
+  let s = scope;
+  while (s.parent && s.parent.parent) {
+    if (s.vars && Object.prototype.hasOwnProperty.call(s.vars, name)) return false;
+    s = s.parent;
+  }
+  return true;
 }
 
 export { callable };
