@@ -1,4 +1,5 @@
-"""`minihost`: run the platform, migrate, seed demo data."""
+"""`minihost`: run the platform (serve, migrate, seed) and the developer workflow (project.py: init, check,
+dev; remote.py: login, upload, preview, submit, status, release, rollback)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ import typer
 import uvicorn
 from rich.console import Console
 
+from minihost.cli import project, remote
 from minihost.config import Settings, get_settings
 from minihost.db.migrate import downgrade, upgrade
 
 app = typer.Typer(help="Minihost: a self-hostable mini program platform.", no_args_is_help=True)
 console = Console()
+project.register(app)
+remote.register(app)
 
 
 @app.command()
