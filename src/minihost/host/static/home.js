@@ -85,3 +85,18 @@ export async function refresh() {
 }
 
 refresh();
+
+// A link or QR code of the form /#open=<appid>&version=trial|develop&path=<page> opens that mini program
+// (`minihost preview` prints one for testers).
+function openFromLink() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const appid = params.get('open');
+  if (!appid) return;
+  const version = ['release', 'trial', 'develop'].includes(params.get('version')) ? params.get('version') : 'release';
+  const opts = { version };
+  if (params.get('path')) opts.path = params.get('path');
+  history.replaceState(null, '', location.pathname + location.search);
+  host.open(appid, opts).then(() => refresh());
+}
+
+openFromLink();
