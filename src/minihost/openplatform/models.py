@@ -1,10 +1,14 @@
-"""Tables of the open platform: third-party platforms, authorizations, drafts and templates, audits, the outbox."""
+"""Tables of the open platform: third-party platforms, authorizations, drafts, templates, commits, the outbox.
+
+Audits, releases and rollbacks are the packages domain's (its reviews and release history); a WeChat
+`auditid` here is the id of a packages review.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from minihost.db import Base, utcnow
@@ -104,43 +108,6 @@ class Commit(Base):
     """The packages version it became (user_version, made unique per app)."""
     user_version: Mapped[str] = mapped_column(String(64))
     user_desc: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-AUDIT_SUCCESS, AUDIT_REJECTED, AUDIT_AUDITING, AUDIT_WITHDRAWN = 0, 1, 2, 3
-
-
-class Audit(Base):
-    """A version submitted for review; the platform operator approves or rejects it (WeChat's status codes)."""
-
-    __tablename__ = "op_audits"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    auditid: Mapped[int] = mapped_column(BigInteger, unique=True)
-    platform_id: Mapped[int | None] = mapped_column(ForeignKey("op_platforms.id", ondelete="SET NULL"), nullable=True)
-    app_id: Mapped[int] = mapped_column(ForeignKey("apps.id", ondelete="CASCADE"), index=True)
-    appid: Mapped[str] = mapped_column(String(18))
-    version: Mapped[str] = mapped_column(String(64))
-    user_desc: Mapped[str] = mapped_column(Text, default="")
-    items: Mapped[str] = mapped_column(Text, default="[]")
-    status: Mapped[int] = mapped_column(Integer, default=AUDIT_AUDITING)
-    reason: Mapped[str] = mapped_column(Text, default="")
-    released: Mapped[bool] = mapped_column(Boolean, default=False)
-    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-
-
-class ReleaseLog(Base):
-    """Releases made through the component API, newest last: revertcoderelease goes back one."""
-
-    __tablename__ = "op_release_log"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    app_id: Mapped[int] = mapped_column(ForeignKey("apps.id", ondelete="CASCADE"), index=True)
-    version: Mapped[str] = mapped_column(String(64))
-    grey_percent: Mapped[int] = mapped_column(Integer, default=100)
-    reverted: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

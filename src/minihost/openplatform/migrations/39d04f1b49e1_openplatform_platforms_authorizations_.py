@@ -1,8 +1,8 @@
-"""openplatform: platforms, authorizations, drafts, templates, commits, audits, releases, fast registration, outbox
+"""openplatform: platforms, authorizations, drafts, templates, commits, fast registrations, push outbox
 
-Revision ID: 10c48c215317
+Revision ID: 39d04f1b49e1
 Revises:
-Create Date: 2026-12-06 05:06:04.620527
+Create Date: 2026-12-06 05:09:14.877737
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "10c48c215317"
+revision: str = "39d04f1b49e1"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = ("openplatform",)
 depends_on: str | Sequence[str] | None = ["81151766601d", "b1e5a3a18d08"]
@@ -55,38 +55,6 @@ def upgrade() -> None:
     with op.batch_alter_table("op_platforms", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_op_platforms_next_ticket_at"), ["next_ticket_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_op_platforms_org_id"), ["org_id"], unique=False)
-
-    op.create_table(
-        "op_audits",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("auditid", sa.BigInteger(), nullable=False),
-        sa.Column("platform_id", sa.Integer(), nullable=True),
-        sa.Column("app_id", sa.Integer(), nullable=False),
-        sa.Column("appid", sa.String(length=18), nullable=False),
-        sa.Column("version", sa.String(length=64), nullable=False),
-        sa.Column("user_desc", sa.Text(), nullable=False),
-        sa.Column("items", sa.Text(), nullable=False),
-        sa.Column("status", sa.Integer(), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("released", sa.Boolean(), nullable=False),
-        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("decided_by", sa.Integer(), nullable=True),
-        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["app_id"], ["apps.id"], name=op.f("fk_op_audits_app_id_apps"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(
-            ["decided_by"], ["users.id"], name=op.f("fk_op_audits_decided_by_users"), ondelete="SET NULL"
-        ),
-        sa.ForeignKeyConstraint(
-            ["platform_id"],
-            ["op_platforms.id"],
-            name=op.f("fk_op_audits_platform_id_op_platforms"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_op_audits")),
-        sa.UniqueConstraint("auditid", name=op.f("uq_op_audits_auditid")),
-    )
-    with op.batch_alter_table("op_audits", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_op_audits_app_id"), ["app_id"], unique=False)
 
     op.create_table(
         "op_authorizations",
@@ -213,22 +181,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_op_outbox_platform_id"), ["platform_id"], unique=False)
 
     op.create_table(
-        "op_release_log",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("app_id", sa.Integer(), nullable=False),
-        sa.Column("version", sa.String(length=64), nullable=False),
-        sa.Column("grey_percent", sa.Integer(), nullable=False),
-        sa.Column("reverted", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["app_id"], ["apps.id"], name=op.f("fk_op_release_log_app_id_apps"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_op_release_log")),
-    )
-    with op.batch_alter_table("op_release_log", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_op_release_log_app_id"), ["app_id"], unique=False)
-
-    op.create_table(
         "op_templates",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("platform_id", sa.Integer(), nullable=False),
@@ -259,10 +211,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_op_templates_platform_id"))
 
     op.drop_table("op_templates")
-    with op.batch_alter_table("op_release_log", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_op_release_log_app_id"))
-
-    op.drop_table("op_release_log")
     with op.batch_alter_table("op_outbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_op_outbox_platform_id"))
         batch_op.drop_index("ix_op_outbox_due")
@@ -287,10 +235,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_op_authorizations_app_id"))
 
     op.drop_table("op_authorizations")
-    with op.batch_alter_table("op_audits", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_op_audits_app_id"))
-
-    op.drop_table("op_audits")
     with op.batch_alter_table("op_platforms", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_op_platforms_org_id"))
         batch_op.drop_index(batch_op.f("ix_op_platforms_next_ticket_at"))
