@@ -25,6 +25,7 @@ DOMAIN_ROUTERS = (
     "minihost.host.routes",
     "minihost.console.routes",
     "minihost.pay.routes",
+    "minihost.openplatform.routes",
 )
 
 
