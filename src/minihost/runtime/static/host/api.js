@@ -26,6 +26,23 @@ function clearToast(app) {
 }
 
 const API = {
+  // ---- wx.getUpdateManager: the host API answers whether the version this user should see changed
+  async checkUpdate(app) {
+    const current = String((app.launch && app.launch.manifest_url) || '').split('/').pop();
+    const q = new URLSearchParams({ current, version: (app.launch && app.launch.kind) || 'release' });
+    const res = await app.fetchJson(app.api(`/update?${q}`));
+    return { hasUpdate: !!(res && res.hasUpdate) };
+  },
+  applyUpdate(app) {
+    // Relaunch: the new version is loaded by a fresh launch, on the mini program's first page.
+    const { host, appid } = app;
+    const version = (app.launch && app.launch.kind) || 'release';
+    setTimeout(() => {
+      host.terminate(appid);
+      host.open(appid, { version });
+    }, 0);
+    return {};
+  },
   // ---- storage (HOST_API.md); the worker keeps the sync copy
   setStorage(app, { key, data }) {
     return storageCall(app, 'setStorage', async () => {

@@ -176,6 +176,42 @@ function makeWx() {
   def('getAccountInfoSync', () => ({
     miniProgram: { appId: state.appid, envVersion: state.envVersion, version: state.version || '' },
   }));
+  // wx.getUpdateManager: asks the host once whether this user should now get another version (a new
+  // release, a grey share reaching them, a rollback). The running version stays until applyUpdate().
+  let updater = null;
+  def('getUpdateManager', () => {
+    if (updater) return updater;
+    const waiting = { check: [], ready: [], failed: [] };
+    let checked = null;
+    updater = {
+      onCheckForUpdate(cb) {
+        if (checked) safeCall(cb, { hasUpdate: checked.hasUpdate });
+        else waiting.check.push(cb);
+      },
+      onUpdateReady(cb) {
+        if (checked && checked.hasUpdate) safeCall(cb);
+        else waiting.ready.push(cb);
+      },
+      onUpdateFailed(cb) {
+        waiting.failed.push(cb);
+      },
+      applyUpdate() {
+        notifyHost('applyUpdate', {});
+      },
+    };
+    callHost('checkUpdate', {}).then(
+      (res) => {
+        checked = { hasUpdate: !!(res && res.hasUpdate) };
+        for (const cb of waiting.check.splice(0)) safeCall(cb, { hasUpdate: checked.hasUpdate });
+        if (checked.hasUpdate) for (const cb of waiting.ready.splice(0)) safeCall(cb);
+      },
+      () => {
+        checked = { hasUpdate: false };
+        for (const cb of waiting.check.splice(0)) safeCall(cb, { hasUpdate: false });
+      },
+    );
+    return updater;
+  });
   def('canIUse', (schema) => {
     const name = String(schema || '').split('.')[0];
     return SUPPORTED.has(name);
