@@ -1,11 +1,12 @@
 """Payments end to end on PostgreSQL: JSAPI orders over HTTP, paid from wallets, notifications delivered.
 
-Creates its own database, starts the server (uvicorn, one process) with its notification worker, a tiny
-merchant endpoint that counts notifications, places N orders with C concurrent signed clients, pays each
-through the payment service (the step the pay sheet runs after the PIN), waits until every
-TRANSACTION.SUCCESS notification has arrived, checks the ledger, drops the database, prints the figures.
+Creates its own database, starts the server as production runs it (uvicorn with --workers processes, each
+with its notification worker; Redis as the shared nonce store), a tiny merchant endpoint that counts
+notifications, places N orders with C concurrent signed clients, pays each through the payment service
+(the step the pay sheet runs after the PIN), waits until every TRANSACTION.SUCCESS notification has
+arrived, checks the ledger, drops the database, prints the figures and the load average.
 
-Run: .venv/bin/python bench/pay.py [--orders 2000] [--concurrency 32] [--pg postgresql://postgres@127.0.0.1:5432/postgres]
+Run: .venv/bin/python bench/pay.py [--orders 2000] [--concurrency 32] [--workers 2] [--redis URL|''] [--pg URL]
 """
 
 from __future__ import annotations
@@ -76,6 +77,12 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--orders", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (production runs several)")
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("MINIHOST_TEST_REDIS", "redis://127.0.0.1:6379/0"),
+        help="the state store (request nonces) shared by the workers; '' for in-process (one worker only)",
+    )
     parser.add_argument(
         "--pg", default=os.environ.get("MINIHOST_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
     )
@@ -126,11 +133,11 @@ async def main() -> None:
             MINIHOST_SECRET_KEY=secret,
             MINIHOST_SEED_DEMO="false",
             MINIHOST_LOG_REQUESTS="false",
-            MINIHOST_REDIS_URL="",
+            MINIHOST_REDIS_URL=args.redis,
         )
         server = subprocess.Popen(  # noqa: ASYNC220 - started once, before anything is measured
             [sys.executable, "-m", "uvicorn", "minihost.web.app:create_app", "--factory", "--port", str(port),
-             "--log-level", "warning", "--no-access-log"],
+             "--log-level", "warning", "--no-access-log", "--workers", str(args.workers)],
             env=env,
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
@@ -186,7 +193,11 @@ async def main() -> None:
         check = await ledger.check(ctx)
         lat = sorted(latencies)
         p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000
-        print(f"machine: {os.cpu_count()} cores; PostgreSQL; 1 uvicorn process; concurrency {args.concurrency}")
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(
+            f"machine: {os.cpu_count()} cores, load average {load}; PostgreSQL; {args.workers} uvicorn worker(s); "
+            f"state store {'Redis' if args.redis else 'in-process'}; concurrency {args.concurrency}"
+        )
         print(f"orders created, paid and notified: {args.orders} in {total:.2f} s = {args.orders / total:.0f}/s")
         print(f"orders created and paid (before the last notifications): {args.orders / ordered_and_paid:.0f}/s")
         print(

@@ -5,7 +5,8 @@ transaction together with the business change it records (an order paid, a refun
 is signed: positive raises the account's balance. Only `external` accounts (money entering or leaving the
 platform, e.g. top-ups) may go below zero, so the sum of all balances is always exactly zero.
 
-Account owners: `user:<id>` (wallet), `mch:<mchid>` (settlement), `topup` (external).
+Account owners: `user:<id>` (wallet), `mch:<mchid>` and `mch:<mchid>#1..7` (settlement sub-accounts),
+`topup` (external).
 Coupons, membership stored value and gift cards (later) get their own account kinds and book through
 `post` the same way.
 """
@@ -14,17 +15,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, text, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, select, text
 
 from minihost.context import Ctx
-from minihost.pay.models import Account, JournalEntry, Posting
+from minihost.db import utcnow
+from minihost.pay import sql
+from minihost.pay.models import Account, JournalEntry
 
 WALLET = "wallet"
 SETTLEMENT = "settlement"
 EXTERNAL = "external"
-KINDS = (WALLET, SETTLEMENT, EXTERNAL)
+GIFT_CARD = "gift_card"
+COUPON_BUDGET = "coupon_budget"
+KINDS = (WALLET, SETTLEMENT, EXTERNAL, GIFT_CARD, COUPON_BUDGET)
+REFUND_ORDER = (WALLET, GIFT_CARD, COUPON_BUDGET)
+"""Which sources of a payment a refund gives back to first (after the payer's own wallet)."""
+SETTLEMENT_SHARDS = 8
+"""A merchant's settlement is this many sub-accounts (`mch:<mchid>`, `mch:<mchid>#1`, ...): concurrent payments
+to one merchant credit different rows instead of queueing on one row lock. Its balance is their sum."""
 
 # Account ids never change once made; remembering them per database saves a query on every payment.
 _ids: dict[tuple[str, str, str], int] = {}
@@ -56,56 +64,112 @@ async def account_id(ctx: Ctx, kind: str, owner: str) -> int:
     found = _ids.get(key)
     if found is not None:
         return found
-    query = select(Account.id).where(Account.kind == kind, Account.owner == owner)
-    async with ctx.db.session() as s:
-        found = (await s.execute(query)).scalar_one_or_none()
-    if found is None:
-        try:
-            async with ctx.db.session() as s, s.begin():
-                acc = Account(kind=kind, owner=owner, balance=0)
-                s.add(acc)
-                await s.flush()
-                found = acc.id
-        except IntegrityError:
-            async with ctx.db.session() as s:
-                found = (await s.execute(query)).scalar_one()
-    _ids[key] = found
-    return found
+    query = "SELECT id FROM pay_accounts WHERE kind = :kind AND owner = :owner"
+    row = await sql.one(ctx, query, kind=kind, owner=owner)
+    if row is None:
+        row = await sql.one(
+            ctx,
+            "INSERT INTO pay_accounts (kind, owner, balance, currency, created_at) "
+            "VALUES (:kind, :owner, 0, 'CNY', :now) ON CONFLICT (kind, owner) DO NOTHING RETURNING id",
+            kind=kind,
+            owner=owner,
+            now=utcnow(),
+        ) or await sql.one(ctx, query, kind=kind, owner=owner)
+    assert row is not None
+    _ids[key] = int(row[0])
+    return _ids[key]
 
 
-async def post(s: AsyncSession, kind: str, ref: str, legs: list[tuple[int, int]], memo: str = "") -> int:
+def settlement_shard_owner(mchid: str, shard: int) -> str:
+    return settlement_owner(mchid) if shard == 0 else f"{settlement_owner(mchid)}#{shard}"
+
+
+async def settlement_accounts(ctx: Ctx, mchid: str) -> list[int]:
+    """The merchant's SETTLEMENT_SHARDS settlement sub-accounts (made on first use)."""
+    return [await account_id(ctx, SETTLEMENT, settlement_shard_owner(mchid, k)) for k in range(SETTLEMENT_SHARDS)]
+
+
+async def settlement_for_payment(ctx: Ctx, mchid: str, spread: int) -> int:
+    """The sub-account a payment credits; `spread` (e.g. the order id) spreads payments over all of them."""
+    return await account_id(ctx, SETTLEMENT, settlement_shard_owner(mchid, spread % SETTLEMENT_SHARDS))
+
+
+async def settlement_debit_legs(
+    tx: sql.Tx, accounts: list[int], amount: int, also_lock: list[int]
+) -> list[tuple[int, int]]:
+    """Legs taking `amount` from the merchant's sub-accounts (fullest first), inside the caller's transaction.
+
+    Locks the sub-accounts and `also_lock` (the entry's other accounts) in id order first, so the split
+    cannot be outrun and no two entries lock the same rows in different orders. Raises InsufficientFunds
+    when all sub-accounts together hold less than `amount`.
+    """
+    ids = sorted(set(accounts) | set(also_lock))
+    marks = ", ".join(f":a{i}" for i in range(len(ids)))
+    lock = " ORDER BY id FOR UPDATE" if isinstance(tx, sql.PgTx) else " ORDER BY id"
+    rows = await tx.all(
+        f"SELECT id, balance FROM pay_accounts WHERE id IN ({marks}){lock}",  # noqa: S608 - placeholders only
+        **{f"a{i}": v for i, v in enumerate(ids)},
+    )
+    held = sorted(((int(b), int(i)) for i, b in rows if int(i) in accounts), reverse=True)
+    legs: list[tuple[int, int]] = []
+    left = amount
+    for balance_, acc in held:
+        if left == 0:
+            break
+        take = min(balance_, left)
+        if take > 0:
+            legs.append((acc, -take))
+            left -= take
+    if left:
+        raise InsufficientFunds(accounts[0])
+    return legs
+
+
+async def post(tx: sql.Tx, kind: str, ref: str, legs: list[tuple[int, int]], memo: str = "") -> int:
     """Book one balanced entry inside the caller's transaction; returns its id.
 
     Raises InsufficientFunds when a non-external account would go below zero and DuplicateEntry when
-    `ref` was booked before; either way the caller's transaction must be rolled back.
+    `ref` was booked before; either way the caller's transaction must be rolled back (leaving the
+    `sql.transaction` block by the exception does that).
     """
     if not legs or sum(amount for _, amount in legs) != 0 or any(amount == 0 for _, amount in legs):
         raise ValueError(f"unbalanced or empty entry {ref}: {legs}")
-    entry = JournalEntry(kind=kind, ref=ref, memo=memo[:128])
-    s.add(entry)
     try:
-        await s.flush()
-    except IntegrityError:
+        row = await tx.one(
+            "INSERT INTO pay_journal_entries (kind, ref, memo, created_at) VALUES (:kind, :ref, :memo, :now) "
+            "RETURNING id",
+            kind=kind,
+            ref=ref,
+            memo=memo[:128],
+            now=utcnow(),
+        )
+    except sql.Violation:
         raise DuplicateEntry(ref) from None
-    s.add_all([Posting(entry_id=entry.id, account_id=acc, amount=amount) for acc, amount in legs])
+    assert row is not None
+    entry = int(row[0])
+    values = ", ".join(f"(:e, :a{i}, :m{i})" for i in range(len(legs)))
+    params: dict[str, int] = {"e": entry}
+    for i, (acc, amount) in enumerate(legs):
+        params[f"a{i}"], params[f"m{i}"] = acc, amount
+    await tx.run(f"INSERT INTO pay_postings (entry_id, account_id, amount) VALUES {values}", **params)  # noqa: S608
     # Lock accounts in id order so two entries touching the same accounts can never deadlock.
     for acc, amount in sorted(legs):
-        result = await s.execute(
-            update(Account)
-            .where(Account.id == acc, (Account.kind == EXTERNAL) | (Account.balance + amount >= 0))
-            .values(balance=Account.balance + amount)
-            .returning(Account.id)
+        moved = await tx.one(
+            "UPDATE pay_accounts SET balance = balance + :amount "
+            "WHERE id = :id AND (kind = 'external' OR balance + :amount >= 0) RETURNING id",
+            amount=amount,
+            id=acc,
         )
-        if result.scalar_one_or_none() is None:
+        if moved is None:
             raise InsufficientFunds(acc)
-    await s.flush()
-    return entry.id
+    return entry
 
 
 async def balance(ctx: Ctx, kind: str, owner: str) -> int:
-    async with ctx.db.session() as s:
-        found = await s.scalar(select(Account.balance).where(Account.kind == kind, Account.owner == owner))
-        return int(found or 0)
+    row = await sql.one(
+        ctx, "SELECT balance FROM pay_accounts WHERE kind = :kind AND owner = :owner", kind=kind, owner=owner
+    )
+    return int(row[0]) if row else 0
 
 
 async def wallet_balance(ctx: Ctx, user_id: int) -> int:
@@ -113,7 +177,15 @@ async def wallet_balance(ctx: Ctx, user_id: int) -> int:
 
 
 async def settlement_balance(ctx: Ctx, mchid: str) -> int:
-    return await balance(ctx, SETTLEMENT, settlement_owner(mchid))
+    """The sum of the merchant's settlement sub-accounts."""
+    owners = [settlement_shard_owner(mchid, k) for k in range(SETTLEMENT_SHARDS)]
+    marks = ", ".join(f":o{i}" for i in range(len(owners)))
+    row = await sql.one(
+        ctx,
+        f"SELECT coalesce(sum(balance), 0) FROM pay_accounts WHERE kind = 'settlement' AND owner IN ({marks})",  # noqa: S608
+        **{f"o{i}": o for i, o in enumerate(owners)},
+    )
+    return int(row[0]) if row else 0
 
 
 @dataclass(frozen=True)
@@ -168,8 +240,8 @@ async def top_up(ctx: Ctx, user_id: int, amount: int, ref: str) -> int:
     wallet = await account_id(ctx, WALLET, wallet_owner(user_id))
     source = await account_id(ctx, EXTERNAL, "topup")
     try:
-        async with ctx.db.session() as s, s.begin():
-            await post(s, "topup", f"topup:{ref}", [(source, -amount), (wallet, amount)], memo=f"top-up {user_id}")
+        async with sql.transaction(ctx) as tx:
+            await post(tx, "topup", f"topup:{ref}", [(source, -amount), (wallet, amount)], memo=f"top-up {user_id}")
     except DuplicateEntry:
         pass
     return await wallet_balance(ctx, user_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 import string
+import time
 from dataclasses import dataclass
 
 from cryptography import x509
@@ -20,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from minihost.apps import service as apps
 from minihost.context import Ctx
 from minihost.errors import ApiError
+from minihost.pay import sql
 from minihost.pay.models import Merchant, MerchantApp
 from minihost.pay.signing import load_public_key
 
@@ -108,12 +110,39 @@ async def register_merchant(
     raise ApiError(500, "mchid_exhausted", "Could not allocate a merchant number; try again.")
 
 
+# Every signed request and payment reads its merchant; the row changes almost never. Cached per database
+# and mchid for CACHE_SECONDS; a change made by this process drops its entry at once, other processes
+# see it when their entry ages out (only `platform_mode` can change, and only notifications' key naming
+# depends on it).
+CACHE_SECONDS = 10.0
+_merchants: dict[tuple[str, str], tuple[float, MerchantInfo]] = {}
+_bound: set[tuple[str, str, str]] = set()
+"""(database, mchid, appid) pairs known bound: bindings are never removed, so a yes stays true."""
+
+_MERCHANT_SQL = (
+    "SELECT id, mchid, org_id, name, apiv3_key, cert_serial_no, cert_public_key_pem, platform_mode "
+    "FROM pay_merchants WHERE mchid = :mchid"
+)
+
+
 async def get_merchant(ctx: Ctx, mchid: str) -> MerchantInfo | None:
     if len(mchid) > 32:
         return None
-    async with ctx.db.session() as s:
-        m = (await s.execute(select(Merchant).where(Merchant.mchid == mchid))).scalar_one_or_none()
-        return _info(m) if m else None
+    key = (ctx.db.url, mchid)
+    cached = _merchants.get(key)
+    now = time.monotonic()
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    row = await sql.one(ctx, _MERCHANT_SQL, mchid=mchid)
+    if row is None:
+        return None
+    info = MerchantInfo(*row)
+    _merchants[key] = (now + CACHE_SECONDS, info)
+    return info
+
+
+def forget_merchant(ctx: Ctx, mchid: str) -> None:
+    _merchants.pop((ctx.db.url, mchid), None)
 
 
 async def bind_app(ctx: Ctx, mchid: str, appid: str) -> None:
@@ -133,13 +162,19 @@ async def bind_app(ctx: Ctx, mchid: str, appid: str) -> None:
 
 
 async def app_bound(ctx: Ctx, mchid: str, appid: str) -> bool:
-    async with ctx.db.session() as s:
-        found = await s.scalar(
-            select(MerchantApp.id)
-            .join(Merchant, Merchant.id == MerchantApp.merchant_id)
-            .where(Merchant.mchid == mchid, MerchantApp.appid == appid)
-        )
-        return found is not None
+    key = (ctx.db.url, mchid, appid)
+    if key in _bound:
+        return True
+    found = await sql.one(
+        ctx,
+        "SELECT a.id FROM pay_merchant_apps a JOIN pay_merchants m ON m.id = a.merchant_id "
+        "WHERE m.mchid = :mchid AND a.appid = :appid",
+        mchid=mchid,
+        appid=appid,
+    )
+    if found is not None:
+        _bound.add(key)
+    return found is not None
 
 
 async def set_platform_mode(ctx: Ctx, mchid: str, mode: str) -> None:
@@ -150,3 +185,4 @@ async def set_platform_mode(ctx: Ctx, mchid: str, mode: str) -> None:
         if m is None:
             raise ApiError(404, "merchant_not_found", f"No merchant {mchid[:32]!r}.")
         m.platform_mode = mode
+    forget_merchant(ctx, mchid)

@@ -21,12 +21,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select
 
 from minihost.context import Ctx
 from minihost.db import utcnow
-from minihost.pay.models import Merchant, OutboxMessage
+from minihost.pay import sql
+from minihost.pay.merchants import get_merchant
+from minihost.pay.models import OutboxMessage
 from minihost.pay.signing import aes_encrypt, platform_key, rfc3339, signed_headers
 
 log = logging.getLogger("minihost.pay.notify")
@@ -57,8 +58,8 @@ def event_body(apiv3_key: str, event_type: str, summary: str, original_type: str
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
-def enqueue(
-    s: AsyncSession,
+async def enqueue(
+    tx: sql.Tx,
     *,
     mchid: str,
     apiv3_key: str,
@@ -70,7 +71,16 @@ def enqueue(
 ) -> None:
     """Add a notification to the caller's transaction."""
     body = event_body(apiv3_key, event_type, summary, original_type, resource)
-    s.add(OutboxMessage(mchid=mchid, notify_url=notify_url, event_type=event_type, body=body, next_attempt_at=utcnow()))
+    now = utcnow()
+    await tx.run(
+        "INSERT INTO pay_outbox (mchid, notify_url, event_type, body, attempts, done, next_attempt_at, last_error, "
+        "created_at) VALUES (:mchid, :url, :event_type, :body, 0, false, :now, '', :now)",
+        mchid=mchid,
+        url=notify_url,
+        event_type=event_type,
+        body=body,
+        now=now,
+    )
 
 
 @dataclass(frozen=True)
@@ -83,42 +93,33 @@ class _Claimed:
 
 
 async def _claim(ctx: Ctx, now: datetime, limit: int) -> list[_Claimed]:
-    due = (
-        select(OutboxMessage.id)
-        .where(OutboxMessage.done.is_(False), OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.next_attempt_at)
-        .limit(limit)
-        .scalar_subquery()
+    # SKIP LOCKED: workers of several processes take disjoint batches instead of queueing on each other.
+    skip = " FOR UPDATE SKIP LOCKED" if sql.is_postgres(ctx) else ""
+    rows = await sql.all(
+        ctx,
+        "UPDATE pay_outbox SET next_attempt_at = :lease, attempts = attempts + 1 "  # noqa: S608
+        "WHERE id IN (SELECT id FROM pay_outbox WHERE done = false AND next_attempt_at <= :now "
+        f"ORDER BY next_attempt_at LIMIT :limit{skip}) AND done = false AND next_attempt_at <= :now "
+        "RETURNING id, mchid, notify_url, body, attempts",
+        lease=now + LEASE,
+        now=now,
+        limit=limit,
     )
-    async with ctx.db.session() as s, s.begin():
-        rows = await s.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(due), OutboxMessage.done.is_(False), OutboxMessage.next_attempt_at <= now)
-            .values(next_attempt_at=now + LEASE, attempts=OutboxMessage.attempts + 1)
-            .returning(
-                OutboxMessage.id,
-                OutboxMessage.mchid,
-                OutboxMessage.notify_url,
-                OutboxMessage.body,
-                OutboxMessage.attempts,
-            )
-        )
-        return [_Claimed(*r) for r in rows.all()]
+    return [_Claimed(*r) for r in rows]
 
 
 async def deliver_due(
     ctx: Ctx, client: httpx.AsyncClient, *, now: datetime | None = None, limit: int = BATCH
 ) -> tuple[int, int]:
-    """Try every due notification once; returns (delivered, failed)."""
+    """Try every due notification once (a batch, sent concurrently); returns (delivered, failed)."""
     now = now or utcnow()
     claimed = await _claim(ctx, now, limit)
     if not claimed:
         return 0, 0
-    async with ctx.db.session() as s:
-        found = await s.execute(
-            select(Merchant.mchid, Merchant.platform_mode).where(Merchant.mchid.in_({c.mchid for c in claimed}))
-        )
-        modes = {mchid: mode for mchid, mode in found.all()}
+    modes: dict[str, str] = {}
+    for mchid in {c.mchid for c in claimed}:
+        merchant = await get_merchant(ctx, mchid)
+        modes[mchid] = merchant.platform_mode if merchant else "certificate"
     key = await platform_key(ctx)
 
     async def send(c: _Claimed) -> str:
@@ -133,22 +134,25 @@ async def deliver_due(
     results = await asyncio.gather(*(send(c) for c in claimed))
     ok = [c.id for c, err in zip(claimed, results, strict=True) if not err]
     done_at = utcnow()
-    async with ctx.db.session() as s, s.begin():
+    async with sql.transaction(ctx) as tx:
         if ok:
-            await s.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id.in_(ok))
-                .values(done=True, delivered_at=done_at, last_error="")
+            marks = ", ".join(f":i{n}" for n in range(len(ok)))
+            await tx.run(
+                f"UPDATE pay_outbox SET done = true, delivered_at = :at, last_error = '' WHERE id IN ({marks})",  # noqa: S608
+                at=done_at,
+                **{f"i{n}": i for n, i in enumerate(ok)},
             )
         for c, err in zip(claimed, results, strict=True):
             if not err:
                 continue
             give_up = c.attempts > len(BACKOFF)
             delay = BACKOFF[min(c.attempts, len(BACKOFF)) - 1]
-            await s.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == c.id)
-                .values(done=give_up, last_error=err, next_attempt_at=done_at + timedelta(seconds=delay))
+            await tx.run(
+                "UPDATE pay_outbox SET done = :done, last_error = :err, next_attempt_at = :next WHERE id = :id",
+                done=give_up,
+                err=err,
+                next=done_at + timedelta(seconds=delay),
+                id=c.id,
             )
     return len(ok), len(claimed) - len(ok)
 

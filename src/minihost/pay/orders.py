@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import update
 
 from minihost.context import Ctx
 from minihost.db import aware, utcnow
+from minihost.pay import sql
 from minihost.pay.errors import PayError, invalid_request, param_error
 from minihost.pay.merchants import MerchantInfo, app_bound
 from minihost.pay.models import Order
@@ -145,7 +145,14 @@ async def create_jsapi(ctx: Ctx, merchant: MerchantInfo, body: dict[str, Any]) -
     expire = req.time_expire or now + PREPAY_TTL
     if expire <= now:
         raise param_error("time_expire is in the past")
-    order = Order(
+    # One statement, one round trip: a repeated out_trade_no inserts nothing and falls through below.
+    placed = await sql.one(
+        ctx,
+        "INSERT INTO pay_orders (transaction_id, prepay_id, mchid, appid, out_trade_no, description, attach, "
+        "notify_url, total, currency, payer_openid, params_digest, trade_state, refunded, time_expire, created_at) "
+        "VALUES (:transaction_id, :prepay_id, :mchid, :appid, :out_trade_no, :description, :attach, :notify_url, "
+        ":total, :currency, :payer_openid, :params_digest, 'NOTPAY', 0, :time_expire, :created_at) "
+        "ON CONFLICT (mchid, out_trade_no) DO NOTHING RETURNING prepay_id",
         transaction_id=new_transaction_id(now),
         prepay_id=new_prepay_id(now),
         mchid=merchant.mchid,
@@ -158,17 +165,11 @@ async def create_jsapi(ctx: Ctx, merchant: MerchantInfo, body: dict[str, Any]) -
         currency=req.currency,
         payer_openid=req.openid,
         params_digest=req.digest(),
-        trade_state="NOTPAY",
-        refunded=0,
         time_expire=expire,
         created_at=now,
     )
-    try:
-        async with ctx.db.session() as s, s.begin():
-            s.add(order)
-        return order.prepay_id
-    except IntegrityError:
-        pass  # out_trade_no used before: same parameters get the same prepay_id back
+    if placed is not None:
+        return str(placed[0])
     existing = await find_order(ctx, merchant.mchid, out_trade_no=req.out_trade_no)
     if existing is None:
         raise PayError(500, "SYSTEM_ERROR", "系统错误, please retry with the same out_trade_no")
@@ -216,25 +217,46 @@ def order_info(o: Order) -> OrderInfo:
     )  # fmt: skip
 
 
+ORDER_COLUMNS = (
+    "id, transaction_id, prepay_id, mchid, appid, out_trade_no, description, attach, notify_url, total, currency, "
+    "payer_openid, params_digest, trade_state, payer_user_id, refunded, time_expire, success_time, created_at"
+)
+
+
+def order_from_row(r: sql.Row) -> OrderInfo:
+    """An OrderInfo from a plain-SQL row of ORDER_COLUMNS."""
+    return OrderInfo(
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15],
+        sql.as_time(r[16]), sql.as_time(r[17]) if r[17] is not None else None, sql.as_time(r[18]),
+    )  # fmt: skip
+
+
 async def find_order(
     ctx: Ctx, mchid: str, *, out_trade_no: str | None = None, transaction_id: str | None = None
 ) -> OrderInfo | None:
-    query = select(Order).where(Order.mchid == mchid)
     if out_trade_no is not None:
-        query = query.where(Order.out_trade_no == out_trade_no)
+        row = await sql.one(
+            ctx,
+            f"SELECT {ORDER_COLUMNS} FROM pay_orders WHERE mchid = :mchid AND out_trade_no = :no",  # noqa: S608
+            mchid=mchid,
+            no=out_trade_no,
+        )
     elif transaction_id is not None:
-        query = query.where(Order.transaction_id == transaction_id, Order.trade_state.in_(("SUCCESS", "REFUND")))
+        row = await sql.one(
+            ctx,
+            f"SELECT {ORDER_COLUMNS} FROM pay_orders WHERE mchid = :mchid AND transaction_id = :tid "  # noqa: S608
+            "AND trade_state IN ('SUCCESS', 'REFUND')",
+            mchid=mchid,
+            tid=transaction_id,
+        )
     else:
         return None
-    async with ctx.db.session() as s:
-        o = (await s.execute(query)).scalar_one_or_none()
-        return order_info(o) if o else None
+    return order_from_row(row) if row else None
 
 
 async def order_by_prepay_id(ctx: Ctx, prepay_id: str) -> OrderInfo | None:
-    async with ctx.db.session() as s:
-        o = (await s.execute(select(Order).where(Order.prepay_id == prepay_id))).scalar_one_or_none()
-        return order_info(o) if o else None
+    row = await sql.one(ctx, f"SELECT {ORDER_COLUMNS} FROM pay_orders WHERE prepay_id = :p", p=prepay_id)  # noqa: S608
+    return order_from_row(row) if row else None
 
 
 def transaction_resource(o: OrderInfo) -> dict[str, Any]:

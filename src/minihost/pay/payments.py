@@ -15,18 +15,16 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 
 from minihost.auth import service as auth
 from minihost.context import Ctx
 from minihost.db import utcnow
 from minihost.errors import ApiError
-from minihost.pay import ledger, notify
+from minihost.pay import ledger, notify, sql
 from minihost.pay.merchants import get_merchant
-from minihost.pay.models import Order, PaymentPin
+from minihost.pay.models import PaymentPin
 from minihost.pay.orders import OrderInfo, order_by_prepay_id, transaction_resource
 from minihost.pay.signing import cached_public_key, rsa_verify
 from minihost.security import digest, hash_password, verify_password
@@ -141,14 +139,16 @@ async def verify_payment_params(ctx: Ctx, params: PaymentParams) -> OrderInfo:
     return order
 
 
-async def confirm_payment(ctx: Ctx, params: PaymentParams, user_id: int, *, pin: str) -> PaymentResult:
+async def confirm_payment(
+    ctx: Ctx, params: PaymentParams, user_id: int, *, pin: str, funding: Funding | None = None
+) -> PaymentResult:
     """What the pay sheet calls: verify the parameters and the PIN, then pay once."""
     order = await verify_payment_params(ctx, params)
     _check_payable(ctx, order, user_id)
     if order.trade_state in ("SUCCESS", "REFUND"):
         return PaymentResult(order.transaction_id, order.out_trade_no, order.total, True)
     await check_pin(ctx, user_id, pin)
-    return await pay_order(ctx, order.prepay_id, user_id)
+    return await pay_order(ctx, order.prepay_id, user_id, funding=funding)
 
 
 def _check_payable(ctx: Ctx, order: OrderInfo, user_id: int) -> None:
@@ -158,8 +158,25 @@ def _check_payable(ctx: Ctx, order: OrderInfo, user_id: int) -> None:
         raise ApiError(409, "order_closed", "This order is closed or expired; ask the mini program for a new one.")
 
 
-async def pay_order(ctx: Ctx, prepay_id: str, user_id: int) -> PaymentResult:
-    """Move the money for one order, exactly once. The PIN and paySign are the caller's business."""
+Funding = Callable[[sql.Tx, OrderInfo, int], Awaitable[list[tuple[int, int]]]]
+"""Pays part of an order from elsewhere than the wallet (a coupon's budget, a gift card): called inside the
+payment's transaction, once the order is claimed, with (tx, order, user_id); returns ledger legs (negative
+amounts on the source accounts) and makes its own changes (coupon used) in the same transaction, so they
+happen exactly when the payment does. Raising anything rolls the whole payment back."""
+
+
+class FundingRefused(Exception):
+    """Raised by a Funding to refuse (e.g. the coupon was used meanwhile); carries the ApiError to answer."""
+
+    def __init__(self, error: ApiError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+async def pay_order(ctx: Ctx, prepay_id: str, user_id: int, *, funding: Funding | None = None) -> PaymentResult:
+    """Move the money for one order, exactly once. The PIN and paySign are the caller's business.
+
+    The wallet pays the order's total less what `funding` covers; the merchant receives the whole total."""
     order = await order_by_prepay_id(ctx, prepay_id)
     if order is None:
         raise ApiError(404, "order_not_found", "No order for this prepay_id.")
@@ -169,22 +186,23 @@ async def pay_order(ctx: Ctx, prepay_id: str, user_id: int) -> PaymentResult:
     merchant = await get_merchant(ctx, order.mchid)
     assert merchant is not None
     wallet = await ledger.account_id(ctx, ledger.WALLET, ledger.wallet_owner(user_id))
-    settlement = await ledger.account_id(ctx, ledger.SETTLEMENT, ledger.settlement_owner(order.mchid))
+    settlement = await ledger.settlement_for_payment(ctx, order.mchid, order.id)
     now = utcnow()
     try:
-        async with ctx.db.session() as s, s.begin():
-            claimed = await s.execute(
-                update(Order)
-                .where(Order.id == order.id, Order.trade_state == "NOTPAY")
-                .values(trade_state="SUCCESS", success_time=now, payer_user_id=user_id)
-                .returning(Order.id)
+        async with sql.transaction(ctx) as tx:
+            claimed = await tx.one(
+                "UPDATE pay_orders SET trade_state = 'SUCCESS', success_time = :now, payer_user_id = :user "
+                "WHERE id = :id AND trade_state = 'NOTPAY' RETURNING id",
+                now=now,
+                user=user_id,
+                id=order.id,
             )
-            if claimed.scalar_one_or_none() is None:
+            if claimed is None:
                 raise _AlreadySettled
-            # The notification goes in before the ledger touches the merchant's settlement row (shared by
-            # every payment to this merchant), so that row's lock is held only until the commit.
-            notify.enqueue(
-                s,
+            # The notification goes in before the ledger touches the merchant's settlement sub-account
+            # (shared with other payments to this merchant), so that row's lock is held only until the commit.
+            await notify.enqueue(
+                tx,
                 mchid=order.mchid,
                 apiv3_key=merchant.apiv3_key,
                 notify_url=order.notify_url,
@@ -195,18 +213,28 @@ async def pay_order(ctx: Ctx, prepay_id: str, user_id: int) -> PaymentResult:
                     replace(order, trade_state="SUCCESS", success_time=now, payer_user_id=user_id)
                 ),
             )
+            legs = await funding(tx, order, user_id) if funding is not None else []
+            covered = -sum(amount for _, amount in legs)
+            if any(amount >= 0 for _, amount in legs) or covered > order.total:
+                raise ApiError(400, "invalid_funding", "Coupons and cards can cover at most the order's total.")
+            if covered < order.total:
+                legs.append((wallet, covered - order.total))
             await ledger.post(
-                s,
+                tx,
                 "payment",
                 f"pay:{order.transaction_id}",
-                [(wallet, -order.total), (settlement, order.total)],
+                [*legs, (settlement, order.total)],
                 memo=order.out_trade_no,
             )
-    except ledger.InsufficientFunds:
+    except ledger.InsufficientFunds as exc:
+        if exc.account_id != wallet:
+            raise ApiError(409, "card_balance_changed", "A card's balance changed meanwhile; try again.") from None
         raise ApiError(
             402, "insufficient_balance", "Your wallet balance is too low for this payment; top up first."
         ) from None
-    except (_AlreadySettled, ledger.DuplicateEntry, IntegrityError):
+    except FundingRefused as exc:
+        raise exc.error from None
+    except (_AlreadySettled, ledger.DuplicateEntry, sql.Violation):
         after = await order_by_prepay_id(ctx, prepay_id)
         assert after is not None
         if after.trade_state in ("SUCCESS", "REFUND") and after.payer_user_id == user_id:

@@ -10,16 +10,16 @@ from __future__ import annotations
 import re
 import secrets
 import string
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
 from minihost.context import Ctx
 from minihost.db import aware, utcnow
-from minihost.pay import ledger, notify
+from minihost.pay import ledger, notify, sql
 from minihost.pay.errors import PayError, invalid_request, param_error
 from minihost.pay.merchants import MerchantInfo
 from minihost.pay.models import Order, Refund
@@ -88,44 +88,40 @@ async def create_refund(ctx: Ctx, merchant: MerchantInfo, body: dict[str, Any]) 
         raise invalid_request("申请退款金额超过订单可退金额: the refund exceeds what is left to refund")
 
     wallet = await ledger.account_id(ctx, ledger.WALLET, ledger.wallet_owner(order.payer_user_id))
-    settlement = await ledger.account_id(ctx, ledger.SETTLEMENT, ledger.settlement_owner(merchant.mchid))
+    settlement = await ledger.settlement_accounts(ctx, merchant.mchid)
     now = utcnow()
-    row = Refund(
-        refund_id=new_refund_id(),
-        mchid=merchant.mchid,
-        out_refund_no=out_refund_no,
-        order_id=order.id,
-        amount=refund,
-        reason=reason,
-        notify_url=notify_url,
-        status="SUCCESS",
-        success_time=now,
-        created_at=now,
-    )
+    refund_id = new_refund_id()
     try:
-        async with ctx.db.session() as s, s.begin():
-            taken = await s.execute(
-                update(Order)
-                .where(
-                    Order.id == order.id,
-                    Order.trade_state.in_(("SUCCESS", "REFUND")),
-                    Order.refunded + refund <= Order.total,
-                )
-                .values(refunded=Order.refunded + refund, trade_state="REFUND")
-                .returning(Order.refunded)
+        async with sql.transaction(ctx) as tx:
+            taken = await tx.one(
+                "UPDATE pay_orders SET refunded = refunded + :amount, trade_state = 'REFUND' "
+                "WHERE id = :id AND trade_state IN ('SUCCESS', 'REFUND') AND refunded + :amount <= total "
+                "RETURNING refunded",
+                amount=refund,
+                id=order.id,
             )
-            refunded_now = taken.scalar_one_or_none()
-            if refunded_now is None:
+            if taken is None:
                 raise _Exceeds
-            s.add(row)
-            await s.flush()
-            await ledger.post(
-                s, "refund", f"refund:{row.refund_id}", [(settlement, -refund), (wallet, refund)], memo=out_refund_no
+            await tx.run(
+                "INSERT INTO pay_refunds (refund_id, mchid, out_refund_no, order_id, amount, reason, notify_url, "
+                "status, success_time, created_at) VALUES (:refund_id, :mchid, :no, :order_id, :amount, :reason, "
+                ":url, 'SUCCESS', :now, :now)",
+                refund_id=refund_id,
+                mchid=merchant.mchid,
+                no=out_refund_no,
+                order_id=order.id,
+                amount=refund,
+                reason=reason,
+                url=notify_url,
+                now=now,
             )
-            info = RefundInfo(row.refund_id, out_refund_no, refund, reason, "SUCCESS", now, now, order)
+            back = await _refund_credits(tx, order, wallet, refund)
+            legs = await ledger.settlement_debit_legs(tx, settlement, refund, [acc for acc, _ in back])
+            await ledger.post(tx, "refund", f"refund:{refund_id}", [*legs, *back], memo=out_refund_no)
+            info = RefundInfo(refund_id, out_refund_no, refund, reason, "SUCCESS", now, now, order)
             if notify_url:
-                notify.enqueue(
-                    s,
+                await notify.enqueue(
+                    tx,
                     mchid=merchant.mchid,
                     apiv3_key=merchant.apiv3_key,
                     notify_url=notify_url,
@@ -134,13 +130,15 @@ async def create_refund(ctx: Ctx, merchant: MerchantInfo, body: dict[str, Any]) 
                     original_type="refund",
                     resource=refund_notification(info),
                 )
+            for hook in _after_refund:
+                await hook(tx, order, refund_id, refund, int(taken[0]))
     except _Exceeds:
         raise invalid_request("申请退款金额超过订单可退金额: the refund exceeds what is left to refund") from None
     except ledger.InsufficientFunds:
         raise PayError(
             403, "NOT_ENOUGH", "余额不足: the merchant's settlement balance cannot cover this refund"
         ) from None
-    except IntegrityError:
+    except sql.Violation:
         # A concurrent request with the same out_refund_no won; answer with its refund.
         existing = await get_refund(ctx, merchant.mchid, out_refund_no)
         if existing is None:
@@ -151,6 +149,53 @@ async def create_refund(ctx: Ctx, merchant: MerchantInfo, body: dict[str, Any]) 
 
 class _Exceeds(Exception):
     pass
+
+
+RefundHook = Callable[[sql.Tx, OrderInfo, str, int, int], Awaitable[None]]
+"""Called inside a refund's transaction with (tx, order, refund_id, amount, refunded so far including this one);
+other domains (marketing) register one to undo what they did at payment: return a coupon, reverse points."""
+_after_refund: list[RefundHook] = []
+
+
+def on_refund(hook: RefundHook) -> None:
+    if hook not in _after_refund:
+        _after_refund.append(hook)
+
+
+async def _refund_credits(tx: sql.Tx, order: OrderInfo, wallet: int, amount: int) -> list[tuple[int, int]]:
+    """Where a refund goes: back to the accounts that paid the order (its payment entry's debits), the
+    payer's wallet first, then the others (gift cards, then coupon budgets) in account id order, each up to
+    what it paid minus what earlier refunds already gave back."""
+    paid = await tx.all(
+        "SELECT p.account_id, -p.amount FROM pay_postings p JOIN pay_journal_entries e ON e.id = p.entry_id "
+        "WHERE e.ref = :ref AND p.amount < 0",
+        ref=f"pay:{order.transaction_id}",
+    )
+    if not paid:
+        return [(wallet, amount)]  # paid before sources were recorded: all of it was the wallet
+    earlier = await tx.all(
+        "SELECT p.account_id, sum(p.amount) FROM pay_postings p JOIN pay_journal_entries e ON e.id = p.entry_id "
+        "JOIN pay_refunds r ON e.ref = 'refund:' || r.refund_id WHERE r.order_id = :order_id AND p.amount > 0 "
+        "GROUP BY p.account_id",
+        order_id=order.id,
+    )
+    returned = {int(acc): int(total) for acc, total in earlier}
+    order_of = sorted([(int(acc) != wallet, await _kind_rank(tx, int(acc)), int(acc), int(n)) for acc, n in paid])
+    legs: list[tuple[int, int]] = []
+    left = amount
+    for _, _, acc, n in order_of:
+        take = min(n - returned.get(acc, 0), left)
+        if take > 0:
+            legs.append((acc, take))
+            left -= take
+    if left:
+        raise _Exceeds
+    return legs
+
+
+async def _kind_rank(tx: sql.Tx, account: int) -> int:
+    row = await tx.one("SELECT kind FROM pay_accounts WHERE id = :id", id=account)
+    return ledger.REFUND_ORDER.index(row[0]) if row and row[0] in ledger.REFUND_ORDER else len(ledger.REFUND_ORDER)
 
 
 def _same_or_refuse(existing: RefundInfo, order: OrderInfo, refund: int) -> RefundInfo:

@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field
 from minihost.accounts import service as accounts
 from minihost.context import Ctx
 from minihost.errors import ApiError
-from minihost.pay import bills, ledger, merchants, orders, payments, refunds
+from minihost.pay import bills, ledger, merchants, orders, payments, refunds, sql
 from minihost.pay.errors import PayError, sign_error
 from minihost.pay.merchants import MerchantInfo
 from minihost.pay.notify import run_worker
@@ -90,6 +90,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stop.set()
         with suppress(asyncio.CancelledError, TimeoutError):
             await asyncio.wait_for(task, timeout=10)
+        await sql.close(ctx)
 
 
 router = APIRouter(lifespan=lifespan)
