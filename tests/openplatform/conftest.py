@@ -1,0 +1,3 @@
+from tests.openplatform.helpers import op_app, web
+
+__all__ = ["op_app", "web"]
