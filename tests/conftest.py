@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from fastapi import FastAPI
 
 from minihost.config import Settings
 from minihost.context import Ctx
@@ -105,10 +106,32 @@ async def ctx(settings: Settings) -> AsyncIterator[Ctx]:
 
 
 @pytest.fixture(scope="session")
-async def client(settings: Settings, ctx: Ctx) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client talking to the app in-process (no sockets)."""
-    app = create_app(settings, ctx)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
+def asgi_app(settings: Settings, ctx: Ctx) -> FastAPI:
+    return create_app(settings, ctx)
+
+
+def _in_process(app: FastAPI) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+
+@pytest.fixture(scope="session")
+async def client(asgi_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to the app in-process (no sockets), shared by the whole run: no sign-ins here."""
+    async with _in_process(asgi_app) as c:
+        yield c
+
+
+@pytest.fixture
+async def web(asgi_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A browser of its own: an in-process client with its own cookie jar."""
+    async with _in_process(asgi_app) as c:
+        yield c
+
+
+@pytest.fixture
+async def web2(asgi_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A second user's browser."""
+    async with _in_process(asgi_app) as c:
         yield c
 
 

@@ -63,7 +63,7 @@ async def test_members_roles_and_the_last_admin(web: httpx.AsyncClient, web2: ht
     assert (await web.get(base)).status_code == 403
 
 
-async def test_api_tokens_shown_once_and_revocable(web: httpx.AsyncClient, unique: str, accounts_app: object) -> None:
+async def test_api_tokens_shown_once_and_revocable(web: httpx.AsyncClient, unique: str, asgi_app: object) -> None:
     await sign_up(web, f"tk{unique}")
     r = await web.post("/api/accounts/tokens", json={"name": "laptop"})
     assert r.status_code == 201
@@ -74,7 +74,7 @@ async def test_api_tokens_shown_once_and_revocable(web: httpx.AsyncClient, uniqu
     assert listed[0]["prefix"] == secret[:10]
     assert secret not in str(listed)
 
-    transport = httpx.ASGITransport(app=accounts_app)  # type: ignore[arg-type]
+    transport = httpx.ASGITransport(app=asgi_app)  # type: ignore[arg-type]
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as cli:
         auth = {"Authorization": f"Bearer {secret}"}
         me = await cli.get("/api/accounts/me", headers=auth)

@@ -1,3 +1,3 @@
-from tests.auth.helpers import auth_app, web, world
+from tests.auth.helpers import world
 
-__all__ = ["auth_app", "web", "world"]
+__all__ = ["world"]

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from minihost.accounts import service as accounts
 from minihost.apps import service as apps
-from minihost.config import Settings
 from minihost.context import Ctx
-from minihost.web.app import create_app
 
 PASSWORD = "correct horse battery"
 
@@ -50,18 +46,6 @@ async def new_app(ctx: Ctx, org_id: int, name: str = "Demo") -> MiniProgram:
 def with_settings(ctx: Ctx, **changes: object) -> Ctx:
     """The same database and store under other settings (a short TTL, a low rate limit)."""
     return replace(ctx, settings=ctx.settings.model_copy(update=changes))
-
-
-@pytest.fixture(scope="session")
-def auth_app(settings: Settings, ctx: Ctx) -> FastAPI:
-    return create_app(settings, ctx)
-
-
-@pytest.fixture
-async def web(auth_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """A client with its own cookie jar (the session-wide `client` shares one across the suite)."""
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=auth_app), base_url="http://testserver") as c:
-        yield c
 
 
 @dataclass(frozen=True)
