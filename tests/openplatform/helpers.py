@@ -8,7 +8,7 @@ import json
 import re
 import zipfile
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -31,7 +31,8 @@ UNREACHABLE = "http://127.0.0.1:9/wechat/events"
 
 @pytest.fixture(scope="session")
 def op_app(settings: Settings, ctx: Ctx) -> FastAPI:
-    return create_app(settings, ctx)
+    # Review screenshots (Chromium in the background) are the packages tests' business, not these.
+    return create_app(settings, replace(ctx, settings=settings.model_copy(update={"review_screenshots": False})))
 
 
 @pytest.fixture

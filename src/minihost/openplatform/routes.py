@@ -31,6 +31,7 @@ from minihost.errors import ApiError
 from minihost.openplatform import authorize, code, fastregister, messages, platforms
 from minihost.openplatform.errors import E_DATA_FORMAT, E_INVALID_ARGS, fail
 from minihost.openplatform.platforms import Component
+from minihost.packages import screenshots
 from minihost.web.auth import CurrentUser, OptionalUser
 from minihost.web.deps import CtxDep
 
@@ -306,7 +307,9 @@ async def wxa_get_qrcode(ctx: CtxDep, access_token: OptStr = None, path: OptStr 
 async def wxa_submit_audit(ctx: CtxDep, request: Request, access_token: OptStr = None) -> Any:
     _, auth = await _authorizer(ctx, access_token)
     await _body(request)  # item_list, feedback_info ...: accepted, the reviewer sees the package itself
-    return {**OK, "auditid": await code.submit_audit(ctx, auth)}
+    auditid = await code.submit_audit(ctx, auth)
+    screenshots.schedule(ctx, auditid)  # as packages' own submit does: reviewers get the pages rendered
+    return {**OK, "auditid": auditid}
 
 
 @router.post("/wxa/get_auditstatus")
