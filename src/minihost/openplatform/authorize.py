@@ -111,10 +111,13 @@ class Granted:
     updated: bool
 
 
-async def _grant(ctx: Ctx, user_id: int, platform_id: int, app: AppInfo, scopes: list[int], pre_auth: str) -> Granted:
-    bad = [x for x in scopes if x not in SCOPES]
-    if bad or not scopes:
+def _check_scopes(scopes: list[int]) -> None:
+    if not scopes or any(x not in SCOPES for x in scopes):
         raise ApiError(400, "invalid_scopes", f"Choose one or more of the scopes {sorted(SCOPES)}.")
+
+
+async def _grant(ctx: Ctx, user_id: int, platform_id: int, app: AppInfo, scopes: list[int], pre_auth: str) -> Granted:
+    _check_scopes(scopes)
     async with ctx.db.session() as s, s.begin():
         platform = await s.get(Platform, platform_id)
         if platform is None:
@@ -163,6 +166,7 @@ async def authorize(
     role = await accounts.role_in(ctx, user_id, app.org_id)
     if role not in AUTHORIZE_ROLES:
         raise ApiError(403, "forbidden", f"Only an admin of the organisation that owns {app.name!r} may authorize it.")
+    _check_scopes(scopes)  # before the code is used up, so the admin can correct the form
     pre = await check_preauthcode(ctx, component_appid, pre_auth_code, take=True)
     return await _grant(ctx, user_id, pre.platform_id, app, scopes, pre_auth_code)
 
