@@ -24,6 +24,7 @@ DOMAIN_ROUTERS = (
     "minihost.packages.routes",
     "minihost.host.routes",
     "minihost.console.routes",
+    "minihost.console.versions",
     "minihost.pay.routes",
     "minihost.openplatform.routes",
 )
