@@ -207,8 +207,18 @@ function field(tagName) {
       else input.removeAttribute('maxlength');
       input.disabled = on(a.disabled);
       if (tagName === 'textarea' && on(a['auto-height'])) {
-        input.style.height = 'auto';
-        input.style.height = input.scrollHeight + 'px';
+        // grows with its text; measured once laid out (a fresh node is not in the document yet)
+        const fit = () => {
+          el.style.height = 'auto';
+          input.style.height = 'auto';
+          input.style.height = Math.max(input.scrollHeight, parseFloat(getComputedStyle(input).lineHeight) || 20) + 'px';
+        };
+        if (el.isConnected) fit();
+        else requestAnimationFrame(fit);
+        if (!el.__fit) {
+          el.__fit = fit;
+          input.addEventListener('input', () => on(el.__mhv.attrs['auto-height']) && fit());
+        }
       }
       const focus = on(a.focus) || on(a['auto-focus']);
       if (focus && (!old || !(on(old.attrs.focus) || on(old.attrs['auto-focus'])))) setTimeout(() => input.focus(), 0);

@@ -1,7 +1,6 @@
 // Form family: form, switch, checkbox / checkbox-group, radio / radio-group, label, slider.
 // A field is any element with __mhField() (its submitted value) and usually __mhReset().
 import { fire } from '../events.js';
-import { page } from '../patch.js';
 import { changed, closestTag, descendantsByTag, div, internal, num, on, reflect } from './util.js';
 
 // ------------------------------------------------------------------ form
@@ -220,4 +219,3 @@ export const slider = {
     el.setAttribute('aria-valuemax', String(max));
   },
 };
-void page;

@@ -1,0 +1,6 @@
+App({
+  onLaunch() {
+    this.globalData.launchedAt = Date.now();
+  },
+  globalData: { launchedAt: 0 },
+});
