@@ -100,3 +100,4 @@ function openFromLink() {
 }
 
 openFromLink();
+window.addEventListener('hashchange', openFromLink);
