@@ -18,8 +18,9 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
+import aiohttp
 import httpx
 from sqlalchemy import select
 
@@ -35,6 +36,7 @@ log = logging.getLogger("minihost.pay.notify")
 BACKOFF = (15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600)
 LEASE = timedelta(seconds=60)
 BATCH = 200
+SENDING = 32
 TIMEOUT = 5.0
 
 
@@ -108,8 +110,35 @@ async def _claim(ctx: Ctx, now: datetime, limit: int) -> list[_Claimed]:
     return [_Claimed(*r) for r in rows]
 
 
+class Poster(Protocol):
+    """Sends one notification; answers the HTTP status or raises on a transport failure."""
+
+    async def post(self, url: str, body: bytes, headers: dict[str, str]) -> int: ...
+
+
+class HttpxPoster:
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        return (await self.client.post(url, content=body, headers=headers)).status_code
+
+
+class AiohttpPoster:
+    """The worker's client: aiohttp spends about a tenth of httpx's CPU per request (0.11 ms against 1-2 ms,
+    measured against a local keep-alive endpoint), and delivery is most of the server's work per payment."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self.session = session
+
+    async def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        async with self.session.post(url, data=body, headers=headers, allow_redirects=False) as response:
+            await response.read()
+            return response.status
+
+
 async def deliver_due(
-    ctx: Ctx, client: httpx.AsyncClient, *, now: datetime | None = None, limit: int = BATCH
+    ctx: Ctx, client: httpx.AsyncClient | Poster, *, now: datetime | None = None, limit: int = BATCH
 ) -> tuple[int, int]:
     """Try every due notification once (a batch, sent concurrently); returns (delivered, failed)."""
     now = now or utcnow()
@@ -121,15 +150,20 @@ async def deliver_due(
         merchant = await get_merchant(ctx, mchid)
         modes[mchid] = merchant.platform_mode if merchant else "certificate"
     key = await platform_key(ctx)
+    poster = HttpxPoster(client) if isinstance(client, httpx.AsyncClient) else client
+    # At most SENDING requests of a batch in flight: a client pool with hundreds of waiting requests spends
+    # its time rescanning them (measured with httpx), and a slow merchant should not take every connection.
+    gate = asyncio.Semaphore(SENDING)
 
     async def send(c: _Claimed) -> str:
         headers = signed_headers(key, c.body, public_key_mode=modes.get(c.mchid) == "public_key")
         headers["Content-Type"] = "application/json"
         try:
-            response = await client.post(c.notify_url, content=c.body.encode(), headers=headers)
+            async with gate:
+                status = await poster.post(c.notify_url, c.body.encode(), headers)
         except Exception as exc:  # any failure of one merchant's endpoint is that row's retry, not the batch's
             return f"{type(exc).__name__}: {exc}"[:255] or "error"
-        return "" if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
+        return "" if 200 <= status < 300 else f"HTTP {status}"
 
     results = await asyncio.gather(*(send(c) for c in claimed))
     ok = [c.id for c, err in zip(claimed, results, strict=True) if not err]
@@ -159,10 +193,12 @@ async def deliver_due(
 
 async def run_worker(ctx: Ctx, stop: asyncio.Event, *, poll: float = 0.2) -> None:
     """Deliver until `stop` is set; started from the pay router's lifespan."""
-    async with httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False) as client:
+    timeout = aiohttp.ClientTimeout(total=TIMEOUT)
+    async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=2 * SENDING)) as session:
+        poster = AiohttpPoster(session)
         while not stop.is_set():
             try:
-                delivered, failed = await deliver_due(ctx, client)
+                delivered, failed = await deliver_due(ctx, poster)
             except Exception:  # a database hiccup must not end the worker
                 log.exception("notification delivery round failed")
                 delivered = failed = 0
