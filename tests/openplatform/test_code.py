@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from minihost.context import Ctx
+from minihost.openplatform import code
 from tests.auth.helpers import signed_in_user
 from tests.openplatform.helpers import (
     Business,
@@ -18,6 +19,7 @@ from tests.openplatform.helpers import (
     component_token,
     operator,
     package_zip,
+    pushed,
     third_party,
 )
 
@@ -101,6 +103,9 @@ async def test_template_commit_audit_release_and_launch(web: httpx.AsyncClient, 
 
     r = await web.post(f"/api/reviews/{auditid}/approve", json={}, headers=reviewer.headers)
     assert r.status_code == 200, r.text
+    await code.push_audit_results(ctx)
+    (success,) = [e for e in await pushed(ctx, tp, "weapp_audit_success") if e["ToUserName"] == biz.appid]
+    assert success["Event"] == "weapp_audit_success" and int(success["SuccTime"]) > 0
     r = await web.get("/wxa/get_latest_auditstatus", params=q)
     assert r.json()["status"] == 0 and r.json()["auditid"] == auditid
     r = await web.post("/wxa/release", params=q, json={})
@@ -155,6 +160,8 @@ async def test_rejected_audit_and_recommit(web: httpx.AsyncClient, ctx: Ctx, uni
     assert r.json() == {"errcode": 0, "errmsg": "ok"}
     r = await web.post("/wxa/get_auditstatus", params=q, json={"auditid": auditid2})
     assert r.json()["status"] == 3  # withdrawn
+    await code.push_audit_results(ctx)
+    assert len(await pushed(ctx, tp, "weapp_audit_fail")) == 1  # a withdrawal is not pushed
 
 
 async def test_modify_domain(web: httpx.AsyncClient, ctx: Ctx, unique: str) -> None:

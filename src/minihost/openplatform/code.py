@@ -11,6 +11,7 @@ release and rollback. Their errors come back as WeChat's errcodes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import importlib
 import json
@@ -28,6 +29,7 @@ from minihost.apps import service as apps
 from minihost.context import Ctx
 from minihost.db import aware
 from minihost.errors import ApiError
+from minihost.openplatform import messages
 from minihost.openplatform.authorize import AuthorizerInfo
 from minihost.openplatform.errors import (
     E_ALREADY_RELEASED,
@@ -48,7 +50,7 @@ from minihost.openplatform.errors import (
     E_TEMPLATE_NOT_FOUND,
     fail,
 )
-from minihost.openplatform.models import Commit, Draft, Template
+from minihost.openplatform.models import Commit, Draft, Platform, Template
 from minihost.openplatform.platforms import Component
 from minihost.packages import service as packages
 from minihost.packages.zipfiles import read_package_zip
@@ -430,7 +432,7 @@ async def submit_audit(ctx: Ctx, auth: AuthorizerInfo) -> int:
     acting = await _acting(ctx, auth)
     last = await _latest_commit(ctx, auth)
     try:
-        review = await packages.submit_review(ctx, auth.appid, acting, last.version)
+        auditid = (await packages.submit_review(ctx, auth.appid, acting, last.version)).id
     except ApiError as exc:
         if exc.code != "checks_failed":
             code, msg = _PACKAGE_ERRORS.get(exc.code, E_INVALID_ARGS)
@@ -439,8 +441,56 @@ async def submit_audit(ctx: Ctx, auth: AuthorizerInfo) -> int:
         match = next((r for r in rejected if r.version == last.version), None)
         if match is None:
             raise fail(E_INVALID_ARGS, exc.message) from None
-        return match.id
-    return review.id
+        auditid = match.id
+    async with ctx.db.session() as s, s.begin():
+        row = await s.get(Commit, last.id)
+        if row is not None:
+            row.auditid, row.audit_pushed = auditid, False
+    return auditid
+
+
+async def push_audit_results(ctx: Ctx, limit: int = 100) -> int:
+    """Tell platforms how their submissions were decided (`weapp_audit_success` / `weapp_audit_fail`, pushed
+    to the message URL as WeChat does); returns how many were pushed. packages' reviews have no hook, so the
+    worker looks at submissions still waiting every few seconds."""
+    async with ctx.db.session() as s:
+        waiting = (
+            await s.execute(
+                select(Commit.id, Commit.auditid)
+                .where(Commit.auditid.is_not(None), Commit.audit_pushed.is_(False))
+                .order_by(Commit.id)
+                .limit(limit)
+            )
+        ).all()
+    pushed = 0
+    for commit_id, auditid in waiting:
+        review: packages.ReviewInfo | None = None
+        with contextlib.suppress(ApiError):
+            review = await packages.get_review(ctx, auditid or 0)
+        if review is not None and review.state == "pending":
+            continue
+        async with ctx.db.session() as s, s.begin():
+            row = await s.get(Commit, commit_id, with_for_update=True)
+            if row is None or row.audit_pushed:
+                continue
+            row.audit_pushed = True
+            platform = await s.get(Platform, row.platform_id)
+            if review is None or platform is None or review.state not in ("approved", "rejected"):
+                continue  # withdrawn or gone: nothing to tell
+            at = int((review.decided_at or review.created_at).timestamp())
+            fields: dict[str, str | int] = {
+                "ToUserName": row.appid,
+                "FromUserName": platform.component_appid or "",
+                "CreateTime": at,
+                "MsgType": "event",
+            }
+            if review.state == "approved":
+                fields.update({"Event": "weapp_audit_success", "SuccTime": at})
+            else:
+                fields.update({"Event": "weapp_audit_fail", "Reason": review.reason, "FailTime": at, "ScreenShot": ""})
+            if messages.enqueue(s, platform, str(fields["Event"]), fields):
+                pushed += 1
+    return pushed
 
 
 def _status(review: packages.ReviewInfo) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import contextlib
 import logging
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
@@ -182,11 +183,18 @@ async def deliver_due(ctx: Ctx, client: httpx.AsyncClient, now: datetime | None 
     return ok, len(claimed) - ok
 
 
-async def run_worker(ctx: Ctx, stop: asyncio.Event, *, poll: float = 0.3) -> None:
-    """Rotate tickets and deliver pushes until `stop` is set; started by the openplatform router's lifespan."""
+async def run_worker(
+    ctx: Ctx, stop: asyncio.Event, *, poll: float = 0.3, every_round: Callable[[Ctx], Awaitable[object]] | None = None
+) -> None:
+    """Rotate tickets and deliver pushes until `stop` is set; started by the openplatform router's lifespan.
+    `every_round` (the audit results' check) runs about every 3 seconds."""
+    rounds = 0
     async with httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False) as client:
         while not stop.is_set():
             try:
+                if every_round is not None and rounds % 10 == 0:
+                    await every_round(ctx)
+                rounds += 1
                 await rotate_due_tickets(ctx)
                 await deliver_due(ctx, client)
             except Exception:  # a database hiccup must not end the worker

@@ -108,6 +108,10 @@ class Commit(Base):
     """The packages version it became (user_version, made unique per app)."""
     user_version: Mapped[str] = mapped_column(String(64))
     user_desc: Mapped[str] = mapped_column(Text, default="")
+    auditid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The packages review this commit was submitted as."""
+    audit_pushed: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    """Whether the review's result was pushed to the platform (weapp_audit_success / weapp_audit_fail)."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -44,7 +44,9 @@ OptStr = Annotated[str | None, Query()]
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     ctx: Ctx = app.state.ctx
     stop = asyncio.Event()
-    task = asyncio.create_task(messages.run_worker(ctx, stop), name="openplatform-push-worker")
+    task = asyncio.create_task(
+        messages.run_worker(ctx, stop, every_round=code.push_audit_results), name="openplatform-push-worker"
+    )
     try:
         yield
     finally:
