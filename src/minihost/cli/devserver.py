@@ -12,6 +12,7 @@ import contextlib
 import secrets
 import socket
 import tempfile
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -159,6 +160,7 @@ async def _build(ctx: Ctx, state: DevState) -> None:
     user = await accounts.get_user(ctx, state.user_id)
     assert user is not None
     version = f"dev.{state.generation + 1}"
+    started = time.perf_counter()
     try:
         await packages.upload_package(ctx, state.appid, user, state.package, version, "minihost dev")
     except ApiError as exc:
@@ -167,7 +169,8 @@ async def _build(ctx: Ctx, state: DevState) -> None:
     else:
         state.error = ""
         state.generation += 1
-        console.print(f"[green]compiled[/] {version}", highlight=False)
+        ms = (time.perf_counter() - started) * 1000
+        console.print(f"[green]compiled[/] {version} in {ms:.0f} ms", highlight=False)
     async with state.changed:
         state.builds += 1
         state.changed.notify_all()
