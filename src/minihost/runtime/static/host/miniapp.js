@@ -159,8 +159,8 @@ export class MiniApp {
     };
   }
 
-  post(msg, transfer) {
-    if (this.worker) this.worker.postMessage(msg, transfer || []);
+  post(msg) {
+    if (this.worker) this.worker.postMessage(msg);
   }
 
   // ------------------------------------------------------------------ messages from the worker
@@ -202,6 +202,10 @@ export class MiniApp {
         if (msg.t === 'page:init' || msg.t === 'setData' || msg.t === 'comp:init' || msg.t === 'comp:trigger' || msg.t === 'event:ret') {
           this.toFrame(page, msg);
         }
+        // a frame of a type="2d" canvas drawn in the worker (dropped while the page is not booted yet)
+        if (msg.t === 'canvas:frame' && page.booted && msg.bitmap) {
+          page.frame.contentWindow.postMessage({ t: 'canvas:frame', key: msg.key, bitmap: msg.bitmap }, '*', [msg.bitmap]);
+        }
       }
     }
   }
@@ -219,12 +223,7 @@ export class MiniApp {
       if (err && err.errno !== undefined) res.errno = err.errno;
       if (!msg.id) console.warn('[minihost]', res.errMsg);
     }
-    // a canvas node's OffscreenCanvas (selectorQuery fields({node: true})) moves on to the worker
-    const transfer = [];
-    for (const r of (res && Array.isArray(res.results) ? res.results : []).flat()) {
-      if (r && r.node && r.node.offscreen) transfer.push(r.node.offscreen);
-    }
-    if (msg.id) this.post({ t: 'api:res', id: msg.id, ok, res }, transfer);
+    if (msg.id) this.post({ t: 'api:res', id: msg.id, ok, res });
   }
 
   findPage(pageId) {

@@ -1,5 +1,5 @@
 // Contexts of view elements used from the logic layer: the type="2d" canvas node (an OffscreenCanvas
-// handed over by the page's frame), the legacy wx.createCanvasContext (calls recorded, sent on draw())
+// of the worker whose frames are shown by the page), the legacy wx.createCanvasContext (calls recorded, sent on draw())
 // and EditorContext (methods run by the frame).
 import { callHost } from './bridge.js';
 import { state } from './state.js';
@@ -20,23 +20,77 @@ function callback(opts, promise) {
   return promise;
 }
 
+// A type="2d" canvas node: an OffscreenCanvas of the worker; after each task that drew on it, a copy
+// (ImageBitmap) goes to the page's frame, which shows it.
 function canvasNode(pageId, r) {
   const id = `${pageId}:${r.__mhCanvas}`;
-  if (r.offscreen) {
-    const c = r.offscreen;
-    // WeChat's Canvas node: the drawing surface plus a few helpers
-    c.requestAnimationFrame = (fn) => self.requestAnimationFrame(fn);
-    c.cancelAnimationFrame = (h) => self.cancelAnimationFrame(h);
-    c.createImageData = (...a) => (a.length === 1 ? new ImageData(a[0].width, a[0].height) : new ImageData(...a));
-    c.createPath2D = (p) => new Path2D(p);
-    c.createImage = () => {
-      const img = { src: '', width: 0, height: 0, onload: null, onerror: null };
-      Promise.resolve().then(() => img.onerror && img.onerror({ errMsg: 'createImage: images are not supported in Minihost yet' }));
-      return img;
-    };
-    canvasNodes.set(id, c);
+  if (canvasNodes.has(id)) return canvasNodes.get(id);
+  const c = new OffscreenCanvas(Math.max(1, r.width | 0), Math.max(1, r.height | 0));
+  let dirty = false;
+  let scheduled = false;
+  const present = () => {
+    scheduled = false;
+    if (!dirty) return;
+    dirty = false;
+    createImageBitmap(c).then(
+      (bitmap) => self.postMessage({ t: 'canvas:frame', pageId, key: r.__mhCanvas, bitmap }, [bitmap]),
+      () => {},
+    );
+  };
+  const mark = () => {
+    dirty = true;
+    if (!scheduled) {
+      scheduled = true;
+      setTimeout(present, 0);
+    }
+  };
+  const proto = Object.getPrototypeOf(c);
+  for (const dim of ['width', 'height']) {
+    const d = Object.getOwnPropertyDescriptor(proto, dim);
+    Object.defineProperty(c, dim, {
+      get: () => d.get.call(c),
+      set: (v) => {
+        d.set.call(c, v);
+        mark();
+      },
+    });
   }
-  return canvasNodes.get(id) || null;
+  const contexts = new Map();
+  const getContext = proto.getContext;
+  c.getContext = (type, opts) => {
+    if (contexts.has(type)) return contexts.get(type);
+    const real = getContext.call(c, type, opts);
+    if (!real) return real;
+    const wrapped = new Proxy(real, {
+      get(t, p) {
+        const v = Reflect.get(t, p, t);
+        if (typeof v !== 'function') return v;
+        return (...a) => {
+          mark();
+          return v.apply(t, a);
+        };
+      },
+      set(t, p, v) {
+        t[p] = v;
+        mark();
+        return true;
+      },
+    });
+    contexts.set(type, wrapped);
+    return wrapped;
+  };
+  // WeChat's Canvas node: the drawing surface plus a few helpers
+  c.requestAnimationFrame = (fn) => setTimeout(() => fn(performance.now()), 16);
+  c.cancelAnimationFrame = (h) => clearTimeout(h);
+  c.createImageData = (...a) => (a.length === 1 ? new ImageData(a[0].width, a[0].height) : new ImageData(...a));
+  c.createPath2D = (p) => new Path2D(p);
+  c.createImage = () => {
+    const img = { src: '', width: 0, height: 0, onload: null, onerror: null };
+    Promise.resolve().then(() => img.onerror && img.onerror({ errMsg: 'createImage: images are not supported in Minihost yet' }));
+    return img;
+  };
+  canvasNodes.set(id, c);
+  return c;
 }
 
 function editorContext(pageId, owner, key) {

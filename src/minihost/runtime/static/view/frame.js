@@ -232,9 +232,11 @@ const HANDLERS = {
     pull.show(false);
   },
   selectorQuery(msg) {
-    const transfer = [];
-    const results = msg.queries.map((q) => runQuery(q, msg.owner, transfer));
-    send({ t: 'selectorQuery:res', id: msg.id, results }, transfer);
+    const results = msg.queries.map((q) => runQuery(q, msg.owner));
+    send({ t: 'selectorQuery:res', id: msg.id, results });
+  },
+  'canvas:frame'(msg) {
+    BUILTINS.canvas.frame(msg.key, msg.bitmap);
   },
   // A method of an element's context (EditorContext, legacy CanvasContext.draw) called from the worker.
   viewCall(msg) {
@@ -284,10 +286,10 @@ function findCanvas(canvasId, owner) {
   return null;
 }
 
-function runQuery(q, owner, transfer = []) {
+function runQuery(q, owner) {
   const info = (el) => {
     const out = {};
-    if (q.fields.node) out.node = el.tagName === 'WX-CANVAS' && el.__cv ? BUILTINS.canvas.node(el, transfer) : null;
+    if (q.fields.node) out.node = el.tagName === 'WX-CANVAS' && el.__cv ? BUILTINS.canvas.node(el) : null;
     if (q.fields.context) {
       if (!el.__mhCtxKey) {
         el.__mhCtxKey = contextKeys++;

@@ -49,7 +49,9 @@ export const movableView = {
       m.drag = null;
       const v = el.__mhv;
       const b = movableView.bounds(el);
-      if (on(v.attrs.inertia) && (Math.abs(d.vx) > 0.05 || Math.abs(d.vy) > 0.05)) {
+      // a finger held still before lifting does not fling
+      const idle = performance.now() - d.t > 60;
+      if (on(v.attrs.inertia) && !idle && (Math.abs(d.vx) > 0.05 || Math.abs(d.vy) > 0.05)) {
         // velocity decays by `friction` (default 2); stops at the area's edges
         const friction = Math.max(0.1, num(v.attrs.friction, 2));
         let vx = v.attrs.direction === 'vertical' ? 0 : d.vx * 16;
@@ -208,39 +210,44 @@ export const editor = {
 };
 
 // ------------------------------------------------------------------ canvas
-// Legacy canvases are drawn here from recorded calls (wx.createCanvasContext ... draw()); a
-// type="2d" canvas hands its drawing surface to the worker (transferControlToOffscreen).
+// Legacy canvases are drawn here from recorded calls (wx.createCanvasContext ... draw()). A type="2d"
+// canvas is drawn in the worker on an OffscreenCanvas of its own; each frame it draws arrives here as
+// an ImageBitmap (shown with a bitmaprenderer context). Handing the frame's canvas to the worker with
+// transferControlToOffscreen would be simpler, but Chromium crashes the renderer when an OffscreenCanvas
+// from a sandboxed (opaque-origin) frame is posted on to a worker.
 let canvasKeys = 1;
+export const canvasByKey = new Map();
 export const canvas = {
   create(el) {
     const c = internal(document.createElement('canvas'));
     el.appendChild(c);
-    el.__cv = { canvas: c, key: canvasKeys++, offscreen: false, grads: new Map() };
+    el.__cv = { canvas: c, key: canvasKeys++, grads: new Map() };
+    canvasByKey.set(el.__cv.key, el);
+  },
+  destroy(el) {
+    canvasByKey.delete(el.__cv.key);
   },
   update(el) {
     const s = el.__cv;
-    if (s.offscreen) return;
+    if (el.__mhv.attrs.type === '2d') return;
     const w = Math.round(el.clientWidth * devicePixelRatio);
     const h = Math.round(el.clientHeight * devicePixelRatio);
-    if (el.__mhv.attrs.type !== '2d' && w && h && (s.canvas.width !== w || s.canvas.height !== h)) {
+    if (w && h && (s.canvas.width !== w || s.canvas.height !== h)) {
       s.canvas.width = w;
       s.canvas.height = h;
     }
   },
-  // selectorQuery fields({node: true}): the OffscreenCanvas the first time, the key afterwards.
-  node(el, transfer) {
-    const s = el.__cv;
+  // selectorQuery fields({node: true}): what the worker needs to make the node
+  node(el) {
     if (el.__mhv.attrs.type !== '2d') return null;
-    const out = { __mhCanvas: s.key };
-    if (!s.offscreen) {
-      s.canvas.width = el.clientWidth;
-      s.canvas.height = el.clientHeight;
-      const off = s.canvas.transferControlToOffscreen();
-      s.offscreen = true;
-      out.offscreen = off;
-      transfer.push(off);
-    }
-    return out;
+    return { __mhCanvas: el.__cv.key, width: el.clientWidth, height: el.clientHeight };
+  },
+  frame(key, bitmap) {
+    const el = canvasByKey.get(key);
+    if (!el || !bitmap) return;
+    const s = el.__cv;
+    if (!s.bitmap) s.bitmap = s.canvas.getContext('bitmaprenderer');
+    if (s.bitmap) s.bitmap.transferFromImageBitmap(bitmap);
   },
   // Replays a legacy context's recorded calls: [[op, ...args]]
   draw(el, ops, reserve) {
