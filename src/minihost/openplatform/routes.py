@@ -26,13 +26,14 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
+from minihost.accounts import service as accounts
 from minihost.context import Ctx
 from minihost.errors import ApiError
 from minihost.openplatform import authorize, code, fastregister, messages, platforms
 from minihost.openplatform.errors import E_DATA_FORMAT, E_INVALID_ARGS, fail
 from minihost.openplatform.platforms import Component
 from minihost.packages import screenshots
-from minihost.web.auth import CurrentUser, OptionalUser
+from minihost.web.auth import AuthUser, CurrentUser, OptionalUser
 from minihost.web.deps import CtxDep
 
 HERE = Path(__file__).resolve().parent
@@ -549,3 +550,112 @@ async def fastregister_confirm(
 async def fastregister_refuse(registration_id: int, ctx: CtxDep, user: CurrentUser) -> dict[str, str]:
     await fastregister.decide(ctx, user.id, registration_id, False)
     return {"appid": ""}
+
+
+# --------------------------------------------------------------------------------- the console page
+
+
+async def _console(request: Request, ctx: Ctx, user: AuthUser, status: int = 200, **extra: Any) -> Response:
+    orgs = await accounts.list_my_organisations(ctx, user.id)
+    return _page(
+        request,
+        "console.html",
+        status,
+        user=user,
+        applications=await platforms.list_applications(ctx, user, "pending") if user.is_operator else [],
+        platforms=await platforms.my_platforms(ctx, user.id),
+        admin_orgs=[o for o in orgs if o.role == "admin"],
+        grants=await authorize.grants_of_user(ctx, user.id),
+        registrations=await fastregister.pending_for(ctx, user.id),
+        notice=CONSOLE_NOTICES.get(request.query_params.get("done", ""), ""),
+        **extra,
+    )
+
+
+CONSOLE_NOTICES = {
+    "applied": "Applied; an operator will decide.",
+    "approved": "Approved; the platform has its credentials and its first ticket.",
+    "rejected": "Rejected.",
+    "revoked": "Revoked; the platform's tokens for that mini program no longer work.",
+    "registered": "Done.",
+}
+
+
+def _done(what: str) -> RedirectResponse:
+    return RedirectResponse(f"/openplatform/console?done={what}", status_code=303)
+
+
+@router.get("/openplatform/console", include_in_schema=False)
+async def console_page(request: Request, ctx: CtxDep, user: OptionalUser) -> Response:
+    """Operators decide applications; organisations apply and get secrets; businesses revoke."""
+    if user is None:
+        return RedirectResponse("/console/signin?next=%2Fopenplatform%2Fconsole", status_code=303)
+    return await _console(request, ctx, user)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+@router.post("/openplatform/console/applications/{platform_id}/{decision}", include_in_schema=False)
+async def console_decide(platform_id: int, decision: str, request: Request, ctx: CtxDep, user: CurrentUser) -> Response:
+    note = (await _form(request)).get("note", "")
+    try:
+        if decision == "approve":
+            await platforms.approve(ctx, user, platform_id, note)
+        elif decision == "reject":
+            await platforms.reject(ctx, user, platform_id, note)
+        else:
+            raise ApiError(404, "not_found", "Approve or reject.")
+    except ApiError as exc:
+        return await _console(request, ctx, user, exc.status, error=exc.message)
+    return _done("approved" if decision == "approve" else "rejected")
+
+
+@router.post("/openplatform/console/apply", include_in_schema=False)
+async def console_apply(request: Request, ctx: CtxDep, user: CurrentUser) -> Response:
+    form = await _form(request)
+    try:
+        org_id = int(form.get("org_id", "0") or 0)
+        await platforms.apply(
+            ctx, user.id, org_id, form.get("name", ""), form.get("description", ""), form.get("message_url", "")
+        )
+    except ApiError as exc:
+        return await _console(request, ctx, user, exc.status, error=exc.message)
+    except ValueError:
+        return await _console(request, ctx, user, 400, error="Choose one of your organisations.")
+    return _done("applied")
+
+
+@router.post("/openplatform/console/platforms/{component_appid}/secret", include_in_schema=False)
+async def console_secret(component_appid: str, request: Request, ctx: CtxDep, user: CurrentUser) -> Response:
+    try:
+        secret = await platforms.reset_secret(ctx, user.id, component_appid)
+    except ApiError as exc:
+        return await _console(request, ctx, user, exc.status, error=exc.message)
+    return await _console(request, ctx, user, secret=secret)
+
+
+@router.post("/openplatform/console/revoke", include_in_schema=False)
+async def console_revoke(request: Request, ctx: CtxDep, user: CurrentUser) -> Response:
+    form = await _form(request)
+    try:
+        await authorize.revoke(ctx, user.id, form.get("component_appid", ""), form.get("appid", ""))
+    except ApiError as exc:
+        return await _console(request, ctx, user, exc.status, error=exc.message)
+    return _done("revoked")
+
+
+@router.post("/openplatform/console/fastregister/{registration_id}/{decision}", include_in_schema=False)
+async def console_fastregister(
+    registration_id: int, decision: str, request: Request, ctx: CtxDep, user: CurrentUser
+) -> Response:
+    form = await _form(request)
+    try:
+        if decision not in ("confirm", "refuse"):
+            raise ApiError(404, "not_found", "Confirm or refuse.")
+        await fastregister.decide(ctx, user.id, registration_id, decision == "confirm", form.get("app_name", ""))
+    except ApiError as exc:
+        return await _console(request, ctx, user, exc.status, error=exc.message)
+    return _done("registered")
