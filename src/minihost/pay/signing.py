@@ -37,7 +37,6 @@ SCHEME = "WECHATPAY2-SHA256-RSA2048"
 TIMESTAMP_WINDOW = 300
 CHINA = timezone(timedelta(hours=8))
 _AUTH_FIELD = re.compile(r'(\w+)="([^"]*)"')
-_NONCE_CHARS = string.ascii_letters + string.digits
 
 
 def rfc3339(value: datetime) -> str:
@@ -46,7 +45,8 @@ def rfc3339(value: datetime) -> str:
 
 
 def new_nonce(length: int = 32) -> str:
-    return "".join(secrets.choice(_NONCE_CHARS) for _ in range(length))
+    # Hex is within WeChat's nonce alphabet; one token_hex call is ~20x cheaper than a choice per character.
+    return secrets.token_hex((length + 1) // 2)[:length]
 
 
 def rsa_sign(key: rsa.RSAPrivateKey, message: str) -> str:
@@ -225,7 +225,10 @@ def _new_platform_key(ctx: Ctx) -> PlatformKey:
 
 
 def _info(ctx: Ctx, row: PlatformKey) -> PlatformKeyInfo:
-    private = serialization.load_pem_private_key(_unseal(ctx, row.private_key_pem), password=None)
+    # Our own key, sealed under the server secret: its RSA consistency check (slow) is skipped on load.
+    private = serialization.load_pem_private_key(
+        _unseal(ctx, row.private_key_pem), password=None, unsafe_skip_rsa_key_validation=True
+    )
     assert isinstance(private, rsa.RSAPrivateKey)
     public_pem = private.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
