@@ -197,3 +197,35 @@ async def test_fast_registration_creates_an_authorized_app(web: httpx.AsyncClien
         json={"component_appid": tp.component_appid, "authorization_code": event["auth_code"]},
     )
     assert r.json()["authorization_info"]["authorizer_appid"] == appid
+
+
+async def test_development_scope_is_exclusive(web: httpx.AsyncClient, ctx: Ctx, unique: str) -> None:
+    first = await third_party(ctx, web, unique)
+    second = await third_party(ctx, web, unique + "b")
+    third = await third_party(ctx, web, unique + "c")
+    biz = await business(ctx, unique)
+    one = await authorized(web, ctx, first, biz, scopes=[17, 18])
+    three = await authorized(web, ctx, third, biz, scopes=[18])
+    # `third` took development from `first`, which keeps only 17 and is told so (with a code to look).
+    update = (await pushed(ctx, first, "updateauthorized"))[-1]
+    r = await web.post(
+        "/cgi-bin/component/api_query_auth",
+        params={"component_access_token": one["component_access_token"]},
+        json={"component_appid": first.component_appid, "authorization_code": update["AuthorizationCode"]},
+    )
+    assert r.json()["authorization_info"]["func_info"] == [{"funcscope_category": {"id": 17}}]
+    r = await web.post(
+        "/wxa/modify_domain", params={"access_token": one["authorizer_access_token"]}, json={"action": "get"}
+    )
+    assert r.json()["errcode"] == 61007
+    r = await web.post(
+        "/wxa/modify_domain", params={"access_token": three["authorizer_access_token"]}, json={"action": "get"}
+    )
+    assert r.json()["errcode"] == 0
+    # `second` takes it next: `third` had nothing else, so its authorization ends.
+    await authorized(web, ctx, second, biz, scopes=[18])
+    assert (await pushed(ctx, third, "unauthorized"))[-1]["AuthorizerAppid"] == biz.appid
+    r = await web.post(
+        "/wxa/modify_domain", params={"access_token": three["authorizer_access_token"]}, json={"action": "get"}
+    )
+    assert r.json()["errcode"] == 40001

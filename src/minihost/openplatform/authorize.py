@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from minihost.accounts import service as accounts
 from minihost.apps import service as apps
@@ -41,6 +42,8 @@ SCOPES: dict[int, str] = {
     30: "Basic information (name, icon, description, category)",
 }
 SCOPE_DEVELOP = 18
+EXCLUSIVE = {SCOPE_DEVELOP}
+"""Scopes one platform at a time may hold for an app (two platforms committing code would overwrite each other)."""
 PRE_AUTH_TTL = 1800
 AUTH_CODE_TTL = 3600
 AUTHORIZE_ROLES = ("admin",)
@@ -140,6 +143,8 @@ async def _grant(ctx: Ctx, user_id: int, platform_id: int, app: AppInfo, scopes:
         row.authorized_by = user_id
         row.authorized_at = utcnow()
         await s.flush()
+        if EXCLUSIVE & set(scopes):
+            await _take_exclusive(ctx, s, row, set(scopes) & EXCLUSIVE)
         code = await tokens.issue(ctx, tokens.AUTH_CODE, f"{row.id}:{row.generation}", AUTH_CODE_TTL)
         expired_at = int(utcnow().timestamp()) + AUTH_CODE_TTL
         messages.enqueue_info(
@@ -154,6 +159,45 @@ async def _grant(ctx: Ctx, user_id: int, platform_id: int, app: AppInfo, scopes:
             },
         )
     return Granted(code, AUTH_CODE_TTL, app.appid, updated)
+
+
+async def _take_exclusive(ctx: Ctx, s: AsyncSession, row: Authorization, taken: set[int]) -> None:
+    """Exclusive scopes move to the newly authorized platform: the others lose them now (their tokens are
+    checked against the row on every call) and are told, as WeChat does with its mutually exclusive sets."""
+    others = (
+        await s.execute(
+            select(Authorization, Platform)
+            .join(Platform, Platform.id == Authorization.platform_id)
+            .where(
+                Authorization.app_id == row.app_id,
+                Authorization.id != row.id,
+                Authorization.active.is_(True),
+            )
+            .with_for_update()
+        )
+    ).all()
+    for other, platform in others:
+        left = [x for x in parse_scopes(other.scopes) if x not in taken]
+        if left == parse_scopes(other.scopes):
+            continue
+        if not left:
+            other.active, other.revoked_at = False, utcnow()
+            other.generation += 1
+            messages.enqueue_info(s, platform, "unauthorized", {"AuthorizerAppid": other.appid})
+            continue
+        other.scopes = _scopes_text(left)
+        code = await tokens.issue(ctx, tokens.AUTH_CODE, f"{other.id}:{other.generation}", AUTH_CODE_TTL)
+        messages.enqueue_info(
+            s,
+            platform,
+            "updateauthorized",
+            {
+                "AuthorizerAppid": other.appid,
+                "AuthorizationCode": code,
+                "AuthorizationCodeExpiredTime": int(utcnow().timestamp()) + AUTH_CODE_TTL,
+                "PreAuthCode": "",
+            },
+        )
 
 
 async def authorize(
