@@ -1,4 +1,4 @@
-"""Hand-written bundles (BUNDLE_FORMAT.md) for runtime tests, until the compiler lands.
+"""Hand-written bundles (BUNDLE_FORMAT.md) for runtime tests: exact template ASTs, stored as a release by helpers.py.
 
 `t`, `el`, `ident`... build template AST nodes and expressions; `Bundle` assembles the manifest and files.
 """

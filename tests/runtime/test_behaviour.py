@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.https_backend import HOST, Backend
+
 from .bundle import Bundle, el, for_, ident, path, t
-from .helpers import frame, install, nav_title, open_app
-from .server import RuntimeServer
+from .conftest import Publisher
+from .helpers import frame, host_api, install, nav_title, open_app, stored
 
 APP_JS = """
 App({
@@ -49,12 +51,12 @@ Page({
   },
   rename() { this.setData({ 'list[1].name': 'Bee', n: this.data.n + 1 }, () => { this.setData({ out: 'cb' }); }); },
   async req() {
-    const res = await new Promise((resolve, reject) => wx.request({ url: 'https://api.example.com/x', data: { q: 1 }, success: resolve, fail: reject }));
+    const res = await new Promise((resolve, reject) => wx.request({ url: 'https://api.example.test/x', data: { q: 1 }, success: resolve, fail: reject }));
     let bad = '';
     try { await new Promise((resolve, reject) => wx.request({ url: 'https://evil.example.org/', success: resolve, fail: reject })); } catch (e) { bad = e.errMsg; }
     this.setData({ out: res.statusCode + ':' + res.data.echo.url + '|' + bad });
   },
-  async login() { const r = await wx.login(); this.setData({ out: r.code }); },
+  async login() { const r = await wx.login(); this.setData({ out: 'code:' + r.code }); },
   dump() { this.setData({ out: app.globalData.log.join('|') }); },
   async modal() { const r = await wx.showModal({ title: 'Sure?', content: 'Really' }); this.setData({ out: r.confirm ? 'yes' : 'no' }); },
 });
@@ -175,57 +177,58 @@ def big_bundle() -> Bundle:
     return b
 
 
-def setup(page: Any, server: RuntimeServer, path: str | None = None, **kw: Any) -> Any:
-    install(server, "wxbig", big_bundle())
+def setup(page: Any, pub: Publisher, path: str | None = None, **kw: Any) -> tuple[str, Any]:
+    """(appid, its top frame)"""
+    appid = install(pub, big_bundle(), domains=[HOST])
     opts: dict[str, Any] = {"scene": 1011, **kw}
     if path:
         opts["path"] = path
-    open_app(page, "wxbig", **opts)
-    return frame(page, "wxbig")
+    open_app(page, appid, **opts)
+    return appid, frame(page, appid)
 
 
 def out(f: Any) -> str:
     return str(f.locator("#out").inner_text())
 
 
-def test_navigation_query_stack_and_back(page: Any, server: RuntimeServer) -> None:
-    f = setup(page, server)
-    assert nav_title(page, "wxbig") == "Index"
+def test_navigation_query_stack_and_back(page: Any, publisher: Publisher) -> None:
+    appid, f = setup(page, publisher)
+    assert nav_title(page, appid) == "Index"
     back = page.locator(".mh-app .mh-nav-back")
     assert back.is_hidden()
     f.locator("#b-go").click()
-    d = frame(page, "wxbig")
+    d = frame(page, appid)
     d.locator("#info", has_text="depth=2").wait_for()
     assert d.locator("#info").inner_text() == "id=42 name=x y depth=2"
-    assert nav_title(page, "wxbig") == "Detail"
+    assert nav_title(page, appid) == "Detail"
     assert back.is_visible()
     d.locator("#title").click()
     page.locator(".mh-nav-title", has_text="Changed").wait_for()
     for depth in range(3, 11):
-        frame(page, "wxbig").locator("#deeper").click()
-        frame(page, "wxbig").locator("#info", has_text=f"depth={depth}").wait_for()
-    assert page.evaluate("() => window.host.list()[0].stack.length") == 10
+        frame(page, appid).locator("#deeper").click()
+        frame(page, appid).locator("#info", has_text=f"depth={depth}").wait_for()
+    assert page.evaluate("(a) => window.host.list().find((x) => x.appid === a).stack.length", appid) == 10
     # the eleventh page is refused with WeChat's error
-    frame(page, "wxbig").locator("#deeper").click()
-    frame(page, "wxbig").locator("#info", has_text="webview count limit exceed").wait_for()
-    frame(page, "wxbig").locator("#back2").click()
-    page.wait_for_function("() => window.host.list()[0].stack.length === 8")
-    frame(page, "wxbig").locator("#nav-back").click()
-    page.wait_for_function("() => window.host.list()[0].stack.length === 7")
+    frame(page, appid).locator("#deeper").click()
+    frame(page, appid).locator("#info", has_text="webview count limit exceed").wait_for()
+    frame(page, appid).locator("#back2").click()
+    page.wait_for_function("(a) => window.host.get(a).stack.length === 8", arg=appid)
+    frame(page, appid).locator("#nav-back").click()
+    page.wait_for_function("(a) => window.host.get(a).stack.length === 7", arg=appid)
     back.click()
-    page.wait_for_function("() => window.host.list()[0].stack.length === 6")
-    stack = page.evaluate("() => window.host.list()[0].stack")
+    page.wait_for_function("(a) => window.host.get(a).stack.length === 6", arg=appid)
+    stack = page.evaluate("(a) => window.host.list().find((x) => x.appid === a).stack", appid)
     assert stack == ["pages/index/index"] + ["pages/detail/detail"] * 5
     assert page.locator(".mh-app iframe").count() == 6
 
 
-def test_launch_options_and_lifecycle_order_and_close_reopen(page: Any, server: RuntimeServer) -> None:
-    f = setup(page, server, path="pages/index/index", query={"from": "card"})
+def test_launch_options_and_lifecycle_order_and_close_reopen(page: Any, publisher: Publisher) -> None:
+    appid, f = setup(page, publisher, path="pages/index/index", query={"from": "card"})
     f.locator("#b-probe").wait_for()
-    page.evaluate("() => window.host.close('wxbig')")
-    assert page.locator('.mh-app[data-appid="wxbig"]').is_hidden()
-    page.evaluate("() => window.host.open('wxbig')")
-    assert page.locator('.mh-app[data-appid="wxbig"]').is_visible()
+    page.evaluate("(a) => window.host.close(a)", appid)
+    assert page.locator(f'.mh-app[data-appid="{appid}"]').is_hidden()
+    page.evaluate("(a) => window.host.open(a)", appid)
+    assert page.locator(f'.mh-app[data-appid="{appid}"]').is_visible()
     # the page was not reloaded: the same frame, the app's log goes on
     f.locator("#b-dump").click()
     f.locator("#out", has_text="launch").wait_for()
@@ -235,8 +238,8 @@ def test_launch_options_and_lifecycle_order_and_close_reopen(page: Any, server: 
     assert logs[i + 1 :] == ["index:hide", "appHide", "appShow", "index:show"]
 
 
-def test_toast_modal_storage_request_login_unsupported(page: Any, server: RuntimeServer) -> None:
-    f = setup(page, server)
+def test_toast_modal_storage_request_login_unsupported(page: Any, publisher: Publisher, https_backend: Backend) -> None:
+    appid, f = setup(page, publisher)
     f.locator("#b-toast").click()
     toast = page.locator(".mh-app .mh-toast")
     toast.wait_for()
@@ -247,9 +250,9 @@ def test_toast_modal_storage_request_login_unsupported(page: Any, server: Runtim
     f.locator("#out", has_text="|").wait_for()
     assert out(f) == '{"a":1}|[1,2]|k,k2'
     page.wait_for_function("() => true")
-    assert server.storage["wxbig"]["k2"] == [1, 2]
+    assert stored(page, appid, "k2") == [1, 2]
     page.wait_for_timeout(200)
-    assert server.storage["wxbig"]["k"] == {"a": 1}
+    assert stored(page, appid, "k") == {"a": 1}
 
     f.locator("#b-unsupported").click()
     f.locator("#out", has_text="someMadeUpApi").wait_for()
@@ -257,12 +260,13 @@ def test_toast_modal_storage_request_login_unsupported(page: Any, server: Runtim
 
     f.locator("#b-req").click()
     f.locator("#out", has_text="200:").wait_for()
-    assert out(f) == "200:https://api.example.com/x|request:fail url not in domain list"
-    assert server.requests[0]["data"] == {"q": 1}
+    assert out(f) == "200:https://api.example.test/x|request:fail url not in domain list"
+    # the backend got the GET's data as its query string
+    assert https_backend.seen("/x")[-1]["query"] == {"q": "1"}
 
     f.locator("#b-login").click()
-    f.locator("#out", has_text="code-").wait_for()
-    assert out(f) == "code-1"
+    f.locator("#out", has_text="code:").wait_for()
+    assert len(out(f)) > len("code:") + 8, out(f)  # a one-time login code of the server
 
     f.locator("#b-modal").click()
     page.locator(".mh-modal-title", has_text="Sure?").wait_for()
@@ -270,8 +274,7 @@ def test_toast_modal_storage_request_login_unsupported(page: Any, server: Runtim
     f.locator("#out", has_text="yes").wait_for()
 
 
-def test_storage_is_primed_and_quota_error(page: Any, server: RuntimeServer) -> None:
-    server.storage["wxquota"] = {"primed": "hello"}
+def test_storage_is_primed_and_quota_error(page: Any, publisher: Publisher) -> None:
     b = Bundle()
     b.page(
         "pages/q/q",
@@ -283,23 +286,24 @@ def test_storage_is_primed_and_quota_error(page: Any, server: RuntimeServer) -> 
           },
         });""",
     )
-    install(server, "wxquota", b)
-    open_app(page, "wxquota")
-    f = frame(page, "wxquota")
+    appid = install(publisher, b)
+    assert host_api(page, "PUT", f"/host/api/apps/{appid}/storage/primed", {"value": "hello"})["status"] == 200
+    open_app(page, appid)
+    f = frame(page, appid)
     f.locator("#out", has_text="hello").wait_for()
     f.locator("#big").click()
     f.locator("#out", has_text="fail").wait_for(timeout=15000)
     assert out(f) == "setStorage:fail exceed storage max size 10MB"
 
 
-def test_worker_has_no_network(page: Any, server: RuntimeServer) -> None:
-    f = setup(page, server)
+def test_worker_has_no_network(page: Any, publisher: Publisher) -> None:
+    _, f = setup(page, publisher)
     f.locator("#b-probe").click()
     f.locator("#out", has_text="none").wait_for()
 
 
-def test_keyed_for_moves_nodes_and_path_setdata_patches_only_that_node(page: Any, server: RuntimeServer) -> None:
-    f = setup(page, server)
+def test_keyed_for_moves_nodes_and_path_setdata_patches_only_that_node(page: Any, publisher: Publisher) -> None:
+    _, f = setup(page, publisher)
     rows = f.locator("wx-view.row")
     assert rows.all_inner_texts() == ["A", "B", "C"]
     f.locator("wx-view.row").nth(0).evaluate("e => { window.__a = e; }")
@@ -323,8 +327,8 @@ def test_keyed_for_moves_nodes_and_path_setdata_patches_only_that_node(page: Any
     assert f.locator("wx-view.row").nth(1).get_attribute("data-id") is None  # dataset is not written to the DOM
 
 
-def test_components_properties_observers_events_slots_and_css_isolation(page: Any, server: RuntimeServer) -> None:
-    f = setup(page, server, path="pages/parent/parent")
+def test_components_properties_observers_events_slots_and_css_isolation(page: Any, publisher: Publisher) -> None:
+    _, f = setup(page, publisher, path="pages/parent/parent")
     count = f.locator("counter wx-view").first
     count.filter(has_text="count=3").wait_for()
     assert count.inner_text() == "count=3 sum=6 seen="
@@ -344,8 +348,8 @@ def test_components_properties_observers_events_slots_and_css_isolation(page: An
     assert f.locator("#slotted").inner_text() == "slotted start=13"
 
 
-def test_bind_catch_capture(page: Any, server: RuntimeServer) -> None:
-    f = setup(page, server, path="pages/parent/parent")
+def test_bind_catch_capture(page: Any, publisher: Publisher) -> None:
+    _, f = setup(page, publisher, path="pages/parent/parent")
     f.locator("#inner").click()
     f.locator("#taplog", has_text="outer").wait_for()
     assert f.locator("#taplog").inner_text() == "cap;inner;outer(inner,o);"

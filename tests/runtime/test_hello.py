@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from .bundle import Bundle, el, ident, t
+from .conftest import Publisher
 from .helpers import frame, install, nav_title, open_app
-from .server import RuntimeServer
 
 HELLO_JS = """
 Page({
@@ -43,13 +43,13 @@ def hello_bundle() -> Bundle:
     return b
 
 
-def test_hello_world_renders_and_taps(page: Any, server: RuntimeServer) -> None:
-    install(server, "wxhello", hello_bundle())
-    open_app(page, "wxhello")
-    f = frame(page, "wxhello")
+def test_hello_world_renders_and_taps(page: Any, publisher: Publisher) -> None:
+    appid = install(publisher, hello_bundle())
+    open_app(page, appid)
+    f = frame(page, appid)
     greeting = f.locator("wx-text.greeting")
     assert greeting.inner_text() == "Hello World"
-    assert nav_title(page, "wxhello") == "Hello World"
+    assert nav_title(page, appid) == "Hello World"
     # page CSS applies inside the frame
     assert greeting.evaluate("e => getComputedStyle(e).color") == "rgb(255, 0, 0)"
     # primary button is WeChat green

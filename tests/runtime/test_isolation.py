@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from .bundle import Bundle, el, ident, t
+from .conftest import Publisher
 from .helpers import frame, install, open_app
-from .server import RuntimeServer
 
 VICTIM_JS = """
 Page({
@@ -29,7 +29,8 @@ Page({
 """
 
 
-def two_apps(server: RuntimeServer) -> None:
+def two_apps(pub: Publisher) -> tuple[str, str]:
+    """(victim appid, attacker appid)"""
     v = Bundle()
     v.page(
         "pages/v/v",
@@ -40,14 +41,15 @@ def two_apps(server: RuntimeServer) -> None:
         ],
         js=VICTIM_JS,
     )
-    install(server, "wxvictim", v, name="Victim")
+    victim = install(pub, v, name="Victim")
     a = Bundle()
     a.page(
         "pages/a/a",
         [el("view", {"id": "out"}, t(ident("out"))), el("button", {"id": "probe"}, t("probe"), on={"tap": "probe"})],
         js=PROBE_JS,
     )
-    install(server, "wxattacker", a, name="Attacker")
+    attacker = install(pub, a, name="Attacker")
+    return victim, attacker
 
 
 def frame_of(page: Any, appid: str) -> Any:
@@ -57,20 +59,20 @@ def frame_of(page: Any, appid: str) -> Any:
     raise AssertionError(f"no frame for {appid}")
 
 
-def test_worker_has_no_network_apis(page: Any, server: RuntimeServer) -> None:
-    two_apps(server)
-    open_app(page, "wxattacker")
-    f = frame(page, "wxattacker")
+def test_worker_has_no_network_apis(page: Any, publisher: Publisher) -> None:
+    _, attacker = two_apps(publisher)
+    open_app(page, attacker)
+    f = frame(page, attacker)
     f.locator("#probe").click()
     f.locator("#out", has_text="none").wait_for()
 
 
-def test_frame_cannot_reach_host_cookies_or_document(page: Any, server: RuntimeServer) -> None:
-    two_apps(server)
-    open_app(page, "wxattacker")
-    frame(page, "wxattacker").locator("#probe").wait_for()
+def test_frame_cannot_reach_host_cookies_or_document(page: Any, publisher: Publisher) -> None:
+    _, attacker = two_apps(publisher)
+    open_app(page, attacker)
+    frame(page, attacker).locator("#probe").wait_for()
     assert "host-secret" in page.evaluate("() => document.cookie")
-    fr = frame_of(page, "wxattacker")
+    fr = frame_of(page, attacker)
     result = fr.evaluate(
         """() => {
           const r = {};
@@ -89,48 +91,48 @@ def test_frame_cannot_reach_host_cookies_or_document(page: Any, server: RuntimeS
     assert result["origin"] == "null"
 
 
-def test_forged_frame_messages_are_ignored(page: Any, server: RuntimeServer) -> None:
-    two_apps(server)
-    open_app(page, "wxvictim")
-    victim = frame(page, "wxvictim")
+def test_forged_frame_messages_are_ignored(page: Any, publisher: Publisher) -> None:
+    victim_id, attacker = two_apps(publisher)
+    open_app(page, victim_id)
+    victim = frame(page, victim_id)
     victim.locator("#tap").wait_for()
-    victim_page_id = page.evaluate("() => window.host.get('wxvictim').top().pageId")
-    open_app(page, "wxattacker")
-    frame(page, "wxattacker").locator("#probe").wait_for()
-    fr = frame_of(page, "wxattacker")
-    own_page_id = page.evaluate("() => window.host.get('wxattacker').top().pageId")
+    victim_page_id = page.evaluate("(a) => window.host.get(a).top().pageId", victim_id)
+    open_app(page, attacker)
+    frame(page, attacker).locator("#probe").wait_for()
+    fr = frame_of(page, attacker)
+    own_page_id = page.evaluate("(a) => window.host.get(a).top().pageId", attacker)
     fr.evaluate(
-        """([victimPage, ownPage]) => {
+        """([victimPage, ownPage, victimApp, attackerApp]) => {
           const ev = { type: 'tap', detail: {}, target: {}, currentTarget: {} };
           // claims to be the victim app and page
-          parent.postMessage({ t: 'event', appid: 'wxvictim', pageId: victimPage, owner: 0, handler: 'pwn', event: ev }, '*');
+          parent.postMessage({ t: 'event', appid: victimApp, pageId: victimPage, owner: 0, handler: 'pwn', event: ev }, '*');
           // claims its own app but the victim's page id
-          parent.postMessage({ t: 'event', appid: 'wxattacker', pageId: victimPage, owner: 0, handler: 'pwn', event: ev }, '*');
+          parent.postMessage({ t: 'event', appid: attackerApp, pageId: victimPage, owner: 0, handler: 'pwn', event: ev }, '*');
           // garbage
           parent.postMessage('nonsense', '*');
-          parent.postMessage({ t: 'navigate', appid: 'wxvictim', pageId: victimPage, openType: 'reLaunch', url: '/pages/v/v' }, '*');
+          parent.postMessage({ t: 'navigate', appid: victimApp, pageId: victimPage, openType: 'reLaunch', url: '/pages/v/v' }, '*');
         }""",
-        [victim_page_id, own_page_id],
+        [victim_page_id, own_page_id, victim_id, attacker],
     )
     page.wait_for_timeout(300)
-    page.evaluate("() => window.host.open('wxvictim')")
+    page.evaluate("(a) => window.host.open(a)", victim_id)
     assert victim.locator("#pwned").inner_text() == "no"
     # the host still works for both
     victim.locator("#tap").click()
     victim.locator("#taps", has_text="1").wait_for()
-    assert page.evaluate("() => window.host.get('wxvictim').stack.length") == 1
-    page.evaluate("() => window.host.open('wxattacker')")
-    a = frame(page, "wxattacker")
+    assert page.evaluate("(a) => window.host.get(a).stack.length", victim_id) == 1
+    page.evaluate("(a) => window.host.open(a)", attacker)
+    a = frame(page, attacker)
     a.locator("#probe").click()
     a.locator("#out", has_text="none").wait_for()
 
 
-def test_two_apps_have_separate_workers_and_storage(page: Any, server: RuntimeServer) -> None:
-    two_apps(server)
-    open_app(page, "wxvictim")
-    frame(page, "wxvictim").locator("#tap").wait_for()
-    open_app(page, "wxattacker")
-    frame(page, "wxattacker").locator("#probe").wait_for()
+def test_two_apps_have_separate_workers_and_storage(page: Any, publisher: Publisher) -> None:
+    victim, attacker = two_apps(publisher)
+    open_app(page, victim)
+    frame(page, victim).locator("#tap").wait_for()
+    open_app(page, attacker)
+    frame(page, attacker).locator("#probe").wait_for()
     listed = page.evaluate("() => window.host.list()")
-    assert [(a["appid"], a["visible"]) for a in listed] == [("wxvictim", False), ("wxattacker", True)]
+    assert [(a["appid"], a["visible"]) for a in listed] == [(victim, False), (attacker, True)]
     assert page.locator(".mh-app iframe").count() == 2

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .helpers import frame, nav_title, open_app
-from .server import RuntimeServer
-from .test_examples import install_example
+from .conftest import Publisher
+from .helpers import frame, install_example, nav_title, open_app
 
 
-def test_tabbar_switch_tab_keeps_pages_alive(page: Any, server: RuntimeServer) -> None:
-    appid = install_example(server, "tabbar-components", "wxtabs")
+def test_tabbar_switch_tab_keeps_pages_alive(page: Any, publisher: Publisher) -> None:
+    appid = install_example(publisher, "tabbar-components")
     open_app(page, appid)
     home = frame(page, appid)
     tabs = page.locator(".mh-app .mh-tab")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from .bundle import Bundle, el, ident, if_, lit, t
+from .conftest import Publisher
 from .helpers import frame, install, open_app
-from .server import RuntimeServer
 
 JS = """
 Page({
@@ -54,10 +54,10 @@ def view_bundle() -> Bundle:
     return b
 
 
-def test_input_wxs_templates_and_branches(page: Any, server: RuntimeServer) -> None:
-    install(server, "wxview", view_bundle())
-    open_app(page, "wxview")
-    f = frame(page, "wxview")
+def test_input_wxs_templates_and_branches(page: Any, publisher: Publisher) -> None:
+    appid = install(publisher, view_bundle())
+    open_app(page, appid)
+    f = frame(page, appid)
     assert f.locator("#wxs").inner_text() == "Lily!"
     assert f.locator("#card").inner_text() == "Lily, 18 years old"
     assert f.locator("#safe").inner_text() == ""
@@ -73,19 +73,19 @@ def test_input_wxs_templates_and_branches(page: Any, server: RuntimeServer) -> N
     assert f.locator("#yes").count() == 0
 
 
-def test_page_not_found_goes_to_app_handler(page: Any, server: RuntimeServer) -> None:
-    install(server, "wxview", view_bundle())
-    open_app(page, "wxview", path="pages/missing/missing")
-    page.wait_for_function("() => window.host.get('wxview').stack.length === 1")
-    assert page.evaluate("() => window.host.get('wxview').top().query") == {"from": "pages/missing/missing"}
-    frame(page, "wxview").locator("#wxs").wait_for()
+def test_page_not_found_goes_to_app_handler(page: Any, publisher: Publisher) -> None:
+    appid = install(publisher, view_bundle())
+    open_app(page, appid, path="pages/missing/missing")
+    page.wait_for_function("(a) => window.host.get(a).stack.length === 1", arg=appid)
+    assert page.evaluate("(a) => window.host.get(a).top().query", appid) == {"from": "pages/missing/missing"}
+    frame(page, appid).locator("#wxs").wait_for()
 
 
-def test_throwing_app_js_still_opens_and_reports(page: Any, server: RuntimeServer) -> None:
+def test_throwing_app_js_still_opens_and_reports(page: Any, publisher: Publisher) -> None:
     b = Bundle()
     b.page("pages/p/p", [el("view", {"id": "ok"}, t("still here"))])
     b.js["app.js"] = "throw new Error('boom in app.js');"
-    install(server, "wxboom", b)
-    open_app(page, "wxboom")
-    frame(page, "wxboom").locator("#ok").wait_for()
-    assert "boom in app.js" in page.evaluate("() => window.host.get('wxboom').lastError")
+    appid = install(publisher, b)
+    open_app(page, appid)
+    frame(page, appid).locator("#ok").wait_for()
+    assert "boom in app.js" in page.evaluate("(a) => window.host.get(a).lastError", appid)
