@@ -166,6 +166,7 @@ function normalizeComponent(def, kind) {
       out.observers.push({ fields: fields.split(',').map((f) => f.trim()).filter(Boolean).map(parseObserverField), fn });
     }
     if (d.externalClasses) out.externalClasses.push(...d.externalClasses);
+    if (typeof d.export === 'function') out.exportFn = d.export;
     for (const [path, rel] of Object.entries(d.relations || {})) if (rel && typeof rel === 'object') out.relations[path] = rel;
     Object.assign(out.options, d.options || {});
   };
@@ -339,7 +340,13 @@ function selectComponents(inst, sel) {
     if (matchesSelector(m, s)) out.push(c);
   }
   // wx://component-export: what export() returns stands for the component
-  return out.map((c) => (c.__mh.def.componentExport && typeof c.export === 'function' ? c.export() : c));
+  return out.map((c) => {
+    const def = c.__mh.def;
+    const fn = def.exportFn || (typeof c.export === 'function' ? c.export : null);
+    if (!def.componentExport || !fn) return c;
+    const ret = guard(fn, c);
+    return ret === undefined ? c : ret;
+  });
 }
 
 // #id, .class, tag and their compounds (`.a.b`, `my-item.active`); a list with commas

@@ -247,6 +247,14 @@ function groupSlots(children, multiple) {
   return slots;
 }
 
+function snapshot(o) {
+  try {
+    return JSON.parse(JSON.stringify(o));
+  } catch {
+    return { ...o };
+  }
+}
+
 function createComponentHost(v) {
   const def = page.manifest.components[v.is];
   const tag = NS_TAG.test(v.tag) ? v.tag : 'wx-unknown';
@@ -270,7 +278,7 @@ function createComponentHost(v) {
     vroots: [],
     ready: false,
     multipleSlots: false,
-    lastProps: propsOf(v),
+    lastProps: snapshot(propsOf(v)),
     dir: v.is,
     generics: genericsOf(def, v),
   };
@@ -324,7 +332,8 @@ function patchComponentHost(old, v) {
       any = true;
     }
   }
-  ctx.lastProps = props;
+  // a snapshot: the parent's data objects are patched in place, so a kept reference never looks changed
+  ctx.lastProps = snapshot(props);
   const msg = { t: 'comp:props', compId: ctx.id, props: changed };
   if (!sameValue(old.attrs.id, v.attrs.id)) {
     msg.id = v.attrs.id ? String(v.attrs.id) : '';
