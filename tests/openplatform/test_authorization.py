@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import httpx
+from sqlalchemy import update
 
 from minihost.context import Ctx
-from minihost.db import utcnow
+from minihost.db import aware, utcnow
 from minihost.openplatform import messages
+from minihost.openplatform.models import Platform
 from tests.openplatform.helpers import (
     authorize_on_page,
     authorized,
@@ -229,3 +232,29 @@ async def test_development_scope_is_exclusive(web: httpx.AsyncClient, ctx: Ctx, 
         "/wxa/modify_domain", params={"access_token": three["authorizer_access_token"]}, json={"action": "get"}
     )
     assert r.json()["errcode"] == 40001
+
+
+async def test_a_restarted_worker_picks_up_the_schedule(web: httpx.AsyncClient, ctx: Ctx, unique: str) -> None:
+    """The schedule lives in the database: a worker started later (after a restart, on any server) pushes
+    the tickets that came due while nothing ran."""
+    tp = await third_party(ctx, web, unique)
+    before = await ticket(ctx, tp)
+    async with ctx.db.session() as s, s.begin():
+        await s.execute(
+            update(Platform).where(Platform.id == tp.id).values(next_ticket_at=utcnow() - timedelta(minutes=30))
+        )
+    stop = asyncio.Event()
+    worker = asyncio.create_task(messages.run_worker(ctx, stop, poll=0.05))
+    try:
+        for _ in range(100):
+            if await ticket(ctx, tp) != before:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await asyncio.wait_for(worker, 10)
+    assert await ticket(ctx, tp) != before
+    async with ctx.db.session() as s:
+        row = await s.get(Platform, tp.id)
+        assert row is not None and row.next_ticket_at is not None
+        assert aware(row.next_ticket_at) > utcnow() + timedelta(minutes=9)
