@@ -190,6 +190,12 @@ async def test_modify_domain(web: httpx.AsyncClient, ctx: Ctx, unique: str) -> N
         "/wxa/modify_domain", params=q, json={"action": "add", "requestdomain": ["http://insecure.example"]}
     )
     assert r.json()["errcode"] == 85015
+    r = await web.post("/wxa/modify_domain", params=q, json={"action": "delete", "requestdomain": ["not a domain"]})
+    assert r.json()["errcode"] == 85015
+    r = await web.post("/wxa/modify_domain", params=q, json={"action": "add", "requestdomain": "api.shop.example"})
+    assert r.json()["errcode"] == 47001
+    r = await web.post("/wxa/modify_domain", params=q, json={"action": "replace"})
+    assert r.json()["errcode"] == 44002
     r = await web.post("/wxa/modify_domain", params=q, json={"action": "get"})
     assert r.json()["requestdomain"] == ["api.shop.example"]
 

@@ -21,6 +21,7 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from sqlalchemy import func, select
 
@@ -417,9 +418,10 @@ async def trial_qrcode(ctx: Ctx, auth: AuthorizerInfo, path: str | None) -> byte
     if trial is None:
         raise fail(E_NOT_COMMITTED)
     base = ctx.settings.base_url.rstrip("/")
-    url = f"{base}/?appid={auth.appid}&version=trial"
+    query = {"appid": auth.appid, "version": "trial"}
     if path:
-        url += "&path=" + path.lstrip("/")[:512]
+        query["path"] = path.lstrip("/")[:512]
+    url = f"{base}/?{urlencode(query)}"
     return await asyncio.to_thread(png_qr, url)
 
 
@@ -570,7 +572,10 @@ async def modify_domain(ctx: Ctx, auth: AuthorizerInfo, body: dict[str, Any]) ->
             elif action == "add":
                 lists[kind] = current.get(kind, []) + entries
             else:
-                drop = set(apps.normalise_entries(kind, entries)) if entries else set()
+                try:
+                    drop = set(apps.normalise_entries(kind, entries)) if entries else set()
+                except ApiError as exc:
+                    raise fail(E_DOMAIN, exc.message) from None
                 lists[kind] = [h for h in current.get(kind, []) if h not in drop]
         try:
             current = {**current, **await apps.set_domain_lists(ctx, auth.appid, lists)}
