@@ -271,10 +271,6 @@ function makeWx() {
   api.reportAnalytics = (event, data) => {
     notifyHost('reportAnalytics', { event, data });
   };
-  def('getUpdateManager', () => ({
-    onCheckForUpdate(cb) { Promise.resolve().then(() => safeCall(cb, { hasUpdate: false })); },
-    onUpdateReady() {}, onUpdateFailed() {}, applyUpdate() {},
-  }));
   def('onAppShow', (cb) => state.appShowListeners.add(cb));
   def('offAppShow', (cb) => state.appShowListeners.delete(cb));
   def('onAppHide', (cb) => state.appHideListeners.add(cb));
