@@ -82,7 +82,9 @@ async def approve(http: httpx.AsyncClient, ctx: Ctx, dev: Dev, version: str, uni
     assert r.status_code == 201, r.text
     op = await accounts.create_user(ctx, f"op{version.replace('.', '')}{unique}", "password123", is_operator=True)
     token = (await accounts.create_api_token(ctx, op.id, "review")).secret
-    r = await http.post(f"/api/reviews/{r.json()['review']['id']}/approve", headers={"Authorization": f"Bearer {token}"})
+    r = await http.post(
+        f"/api/reviews/{r.json()['review']['id']}/approve", headers={"Authorization": f"Bearer {token}"}
+    )
     assert r.status_code == 200, r.text
 
 
