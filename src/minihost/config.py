@@ -54,12 +54,6 @@ class Settings(BaseSettings):
     review_screenshots: bool = True
     """Render the first pages of a submitted version in Chromium for reviewers (needs /usr/bin/chromium)."""
     chromium_path: str = "/usr/bin/chromium"
-    review_forbidden_words: list[str] = Field(default_factory=lambda: ["赌博", "博彩", "casino", "gambling"])
-    """Words a package's text may not contain; automated review refuses a submission that does
-    (JSON list in MINIHOST_REVIEW_FORBIDDEN_WORDS)."""
-    review_screenshots: bool = True
-    """Render the first pages of a submitted version in Chromium for reviewers (needs /usr/bin/chromium)."""
-    chromium_path: str = "/usr/bin/chromium"
     request_resolve: str = ""
     """Where the wx.request proxy connects, like curl's --resolve: comma-separated `host:port:address` or
     `host:port:address:port2` (split DNS, a backend on a private address, tests). The domain whitelist and
