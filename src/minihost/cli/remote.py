@@ -23,6 +23,7 @@ from minihost.cli.client import (
     EXIT_REFUSED,
     EXIT_USAGE,
     Api,
+    CliError,
     Login,
     console,
     emit,
@@ -90,15 +91,11 @@ def _token_from_password(server: str, username: str | None, password: str | None
     if not password:
         password = getpass.getpass("Password: ")
     with Api(server) as api:
-        api.http.headers.pop("Authorization", None)
         try:
             signed = api.post("/api/accounts/signin", json={"username": username, "password": password})
-        except Exception as exc:
-            code = getattr(exc, "code", "")
-            if code == "bad_credentials":
-                raise fail(
-                    EXIT_AUTH, code, "Wrong username or password.", "Try again, or sign up in the console."
-                ) from None
+        except CliError as exc:
+            if exc.code == "bad_credentials":
+                raise fail(EXIT_AUTH, exc.code, exc.message, "Try again, or sign up in the console.") from None
             raise
         name = f"minihost CLI on {platform.node() or 'this computer'}"[:64]
         created = api.post("/api/accounts/tokens", json={"name": name}, headers={"X-CSRF-Token": signed["csrf_token"]})

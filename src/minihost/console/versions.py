@@ -49,9 +49,9 @@ async def _versions_page(
     data = await packages.app_status(ctx, appid, user)
     members = await accounts.list_members(ctx, app.org_id)
     uploaders = {m.user_id: m.username for m in members}
-    versions = await packages.list_versions(ctx, appid)
-    for v, raw in zip(data["versions"], versions, strict=True):
-        v["uploaded_by"] = uploaders.get(raw.uploaded_by or 0, "—")
+    by_version = {v.version: v.uploaded_by for v in await packages.list_versions(ctx, appid)}
+    for v in data["versions"]:
+        v["uploaded_by"] = uploaders.get(by_version.get(v["version"]) or 0, "—")
     return render(
         request,
         "versions.html",

@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 RUNTIME_STATIC = Path(__file__).resolve().parent.parent / "runtime" / "static"
 ORIGIN = "http://review.minihost.invalid"
 MAX_PAGES = 3
+PAGE_TIMEOUT = 40.0
+"""Seconds for one page, whatever the package does (an endless loop in onLoad included)."""
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 _TYPES = {".js": "text/javascript", ".css": "text/css", ".html": "text/html", ".svg": "image/svg+xml"}
 _tasks: set[asyncio.Task[None]] = set()
@@ -71,7 +73,7 @@ async def _guarded(ctx: Ctx, review_id: int) -> None:
 
 async def render_review(ctx: Ctx, review_id: int) -> list[dict[str, Any]]:
     """Render the first pages of the review's version, store the PNGs, record them on the review."""
-    from playwright.async_api import Route, async_playwright
+    from playwright.async_api import Page, Route, async_playwright
 
     review = await service.get_review(ctx, review_id)
     store = service.bundle_store(ctx)
@@ -126,21 +128,27 @@ async def render_review(ctx: Ctx, review_id: int) -> list[dict[str, Any]]:
             await context.route("**/*", answer)
             for page_path in pages:
                 page = await context.new_page()
-                try:
+
+                async def shoot(page: Page = page, page_path: str = page_path) -> bytes:
                     await page.goto(f"{ORIGIN}/review", timeout=15_000)
                     await page.wait_for_function("window.reviewReady === true", timeout=10_000)
+                    # Not awaited to the end: a package that never finishes its first page still gets a
+                    # screenshot of what it shows.
                     await page.evaluate(
-                        "([appid, path]) => window.minihost.open(appid, {path, version: 'develop'})",
+                        "([appid, path]) => { window.minihost.open(appid, {path, version: 'develop'}); }",
                         [review.appid, page_path],
                     )
                     # The first render is asynchronous (worker → frame); give it a moment to settle.
-                    await page.wait_for_timeout(1200)
-                    png = await page.screenshot(type="png")
+                    await page.wait_for_timeout(1500)
+                    return await page.screenshot(type="png", timeout=10_000)
+
+                try:
+                    png = await asyncio.wait_for(shoot(), PAGE_TIMEOUT)
                     digest = await asyncio.to_thread(store.put, png)
                     await service.record_files(ctx, {digest: "image/png"}, {digest: len(png)})
                     shots.append({"page": page_path, "sha256": digest})
                 except Exception as exc:  # one page failing still leaves the others
-                    shots.append({"page": page_path, "error": str(exc)[:300]})
+                    shots.append({"page": page_path, "error": (str(exc) or type(exc).__name__)[:300]})
                 finally:
                     await page.close()
             await context.close()

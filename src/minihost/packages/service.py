@@ -830,15 +830,14 @@ async def release(
                     f"Version {current_version.version!r} is in a grey release at {current.grey_percent}%; release "
                     "it fully or roll it back before releasing another version.",
                 )
-            elif any(v.id == row.id for _, v in rows) and row.id != current_version.id:
-                newer = row.id < current_version.id
-                if newer:
-                    raise ApiError(
-                        409,
-                        "older_version",
-                        f"Version {row.version!r} is older than the live {current_version.version!r}; use "
-                        "`minihost rollback` to go back.",
-                    )
+            elif row.id < current_version.id and any(v.id == row.id for _, v in rows):
+                # An older release comes back only through rollback, which keeps the history clear.
+                raise ApiError(
+                    409,
+                    "older_version",
+                    f"Version {row.version!r} is older than the live {current_version.version!r}; use "
+                    "`minihost rollback` to go back.",
+                )
         row.state = "release"
         s.add(
             Release(
