@@ -20,11 +20,7 @@ async def open_family(page: Page, catalogue: Catalogue, family: str) -> FrameLoc
     home = top_frame(page, appid)
     await home.locator(f".family-{family}").click(timeout=T)
     view = top_frame(page, appid)
-    await expect(view.locator(f"wx-page[data-route='pages/{family}/{family}'], wx-page").first).to_be_attached(timeout=T)
+    # the family's page is on top once the home page's list is no longer the top frame
+    await expect(view.locator(".family")).to_have_count(0, timeout=T)
+    await expect(view.locator(".section-title").first).to_be_visible(timeout=T)
     return view
-
-
-def frame_of(page: Page, catalogue: Catalogue):  # type: ignore[no-untyped-def]
-    """The Playwright Frame of the top page (for evaluate)."""
-    appid = catalogue.apps["component-gallery"][0]
-    return page.frame_locator(f".mh-app[data-appid='{appid}'] .mh-page-frame:visible >> nth=-1")
