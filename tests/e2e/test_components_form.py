@@ -26,7 +26,9 @@ async def test_form_submit_collects_every_named_field(page: Page, catalogue: Cat
     await expect(view.locator(".last-change")).to_have_text("fruits: pear")
     await view.locator(".size-l").click()
     await expect(view.locator(".last-change")).to_have_text("size: l")
+    await expect(view.locator(".score")).to_have_text("Score: 3")
     await view.locator(".rating wx-text").nth(4).click()
+    await expect(view.locator(".score")).to_have_text("Score: 5")  # model:value on a custom component
     await view.locator(".submit").click()
     submitted = view.locator(".submitted")
     await expect(submitted).to_be_visible()

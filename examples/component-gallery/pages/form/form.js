@@ -15,6 +15,7 @@ Page({
     resets: 0,
     lastChange: '',
     agreed: false,
+    score: 3,
   },
   onFruitsChange(e) {
     this.setData({ lastChange: 'fruits: ' + e.detail.value.join(',') });

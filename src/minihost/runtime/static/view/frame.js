@@ -196,9 +196,15 @@ const HANDLERS = {
   setData(msg) {
     const ctx = msg.owner ? page.comps.get(msg.owner) : pageCtx;
     if (ctx) {
+      const model = ctx.kind === 'comp' && ctx.hostVnode ? ctx.hostVnode.model : null;
       for (const [path, value] of msg.patches) {
         const segs = parsePath(path);
         if (segs.length) setPath(ctx.data, segs, value);
+        // <comp model:value="{{x}}">: the component changed its own property, the user's data follows
+        if (model && segs.length === 1 && typeof segs[0] === 'string') {
+          const bound = model[segs[0]] || model[segs[0].replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())];
+          if (bound) send({ t: 'model', owner: ctx.hostVnode.owner.id, path: bound, value: value === undefined ? null : value });
+        }
       }
       markDirty(ctx);
     }
