@@ -95,6 +95,10 @@ async def test_template_commit_audit_release_and_launch(web: httpx.AsyncClient, 
     auditid = await commit_and_submit(web, token, template_id, biz, "1.0.0", "Alice's shop")
     r = await web.get("/wxa/get_qrcode", params=q)
     assert r.headers["content-type"] == "image/png" and r.content.startswith(b"\x89PNG")
+    r = await web.get("/wxa/get_page", params=q)
+    assert r.json()["page_list"] == ["pages/index/index", "pages/about/about"]
+    r = await web.get("/wxa/get_category", params=q)
+    assert r.json()["category_list"] == []
 
     r = await web.post("/wxa/get_auditstatus", params=q, json={"auditid": auditid})
     assert r.json()["status"] == 2  # auditing

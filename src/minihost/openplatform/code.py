@@ -385,6 +385,28 @@ async def _latest_commit(ctx: Ctx, auth: AuthorizerInfo) -> Commit:
     return row
 
 
+async def page_list(ctx: Ctx, auth: AuthorizerInfo) -> list[str]:
+    """`wxa/get_page`: the pages of the latest committed code, as its app.json lists them."""
+    last = await _latest_commit(ctx, auth)
+    version = await packages.get_version(ctx, auth.appid, last.version)
+    if version is None:
+        raise fail(E_NOT_COMMITTED)
+    stored = await _wechat(packages.stored_file(ctx, version.manifest_hash))
+    manifest = json.loads(await asyncio.to_thread(stored.path.read_bytes))
+    app_config = manifest.get("app") if isinstance(manifest, dict) else None
+    pages = app_config.get("pages") if isinstance(app_config, dict) else None
+    return [str(p) for p in pages] if isinstance(pages, list) else []
+
+
+async def category_list(ctx: Ctx, auth: AuthorizerInfo) -> list[dict[str, Any]]:
+    """`wxa/get_category`: the app's category (Minihost has one level of categories)."""
+    app = await apps.get_app(ctx, auth.appid)
+    if app is None or not app.category:
+        return []
+    first_id = apps.CATEGORIES.index(app.category) + 1 if app.category in apps.CATEGORIES else 0
+    return [{"first_class": app.category, "second_class": "", "first_id": first_id, "second_id": 0}]
+
+
 # ------------------------------------------------------------------------------------------ QR code
 
 

@@ -306,6 +306,18 @@ async def wxa_get_qrcode(ctx: CtxDep, access_token: OptStr = None, path: OptStr 
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
 
+@router.get("/wxa/get_page")
+async def wxa_get_page(ctx: CtxDep, access_token: OptStr = None) -> Any:
+    _, auth = await _authorizer(ctx, access_token)
+    return {**OK, "page_list": await code.page_list(ctx, auth)}
+
+
+@router.get("/wxa/get_category")
+async def wxa_get_category(ctx: CtxDep, access_token: OptStr = None) -> Any:
+    _, auth = await _authorizer(ctx, access_token)
+    return {**OK, "category_list": await code.category_list(ctx, auth)}
+
+
 @router.post("/wxa/submit_audit")
 async def wxa_submit_audit(ctx: CtxDep, request: Request, access_token: OptStr = None) -> Any:
     _, auth = await _authorizer(ctx, access_token)
