@@ -23,6 +23,7 @@ from tests.openplatform.helpers import (
     authorized,
     business,
     component_token,
+    package_zip,
     preauthcode,
     third_party,
     ticket,
@@ -260,3 +261,60 @@ async def test_bad_signatures_are_refused(web: httpx.AsyncClient, ctx: Ctx, uniq
         crypto.decrypt(tp.aes_key, encrypted.group(1), "wx0000000000000000")
     with pytest.raises(crypto.CryptoError):
         crypto.decrypt(crypto.new_encoding_aes_key(), encrypted.group(1), tp.component_appid)
+
+
+async def test_templates_and_audits_bad_input(web: httpx.AsyncClient, ctx: Ctx, unique: str) -> None:
+    tp = await third_party(ctx, web, unique)
+    other = await third_party(ctx, web, unique + "o")
+    biz = await business(ctx, unique)
+    cat = await component_token(web, ctx, tp)
+    other_cat = await component_token(web, ctx, other)
+    r = await web.post(
+        f"/api/openplatform/platforms/{tp.component_appid}/drafts",
+        data={"appid": tp.dev_appid, "version": "1.0.0"},
+        files={"file": ("pkg.zip", package_zip(), "application/zip")},
+        headers=tp.admin.headers,
+    )
+    draft_id = r.json()["draft"]["draft_id"]
+    # A draft is uploaded to one of the platform's own apps only, by its own people.
+    r = await web.post(
+        f"/api/openplatform/platforms/{tp.component_appid}/drafts",
+        data={"appid": biz.appid, "version": "1.0.0"},
+        files={"file": ("pkg.zip", package_zip(), "application/zip")},
+        headers=tp.admin.headers,
+    )
+    assert r.status_code == 404
+    r = await web.post(
+        f"/api/openplatform/platforms/{tp.component_appid}/drafts",
+        data={"appid": tp.dev_appid, "version": "1.0.1"},
+        files={"file": ("pkg.zip", package_zip(), "application/zip")},
+        headers=biz.admin.headers,
+    )
+    assert r.status_code == 403
+    for token, body, code in (
+        (cat, {"draft_id": "one"}, 44002),
+        (cat, {}, 44002),
+        (cat, {"draft_id": draft_id + 10_000}, 85065),
+        (other_cat, {"draft_id": draft_id}, 85065),
+    ):
+        r = await web.post("/wxa/addtotemplate", params={"access_token": token}, json=body)
+        assert r.json()["errcode"] == code, body
+    r = await web.post("/wxa/addtotemplate", params={"access_token": cat}, content=b"[]")
+    assert r.json()["errcode"] == 47001
+    r = await web.get("/wxa/gettemplatelist", params={"access_token": "x"})
+    assert r.json()["errcode"] == 40001
+
+    token = (await authorized(web, ctx, tp, biz))["authorizer_access_token"]
+    q = {"access_token": token}
+    for body in ({"auditid": "abc"}, {"auditid": 999_999_999}, {}):
+        r = await web.post("/wxa/get_auditstatus", params=q, json=body)
+        assert r.json()["errcode"] == 85012, body
+    r = await web.get("/wxa/get_latest_auditstatus", params=q)
+    assert r.json()["errcode"] == 85012
+    for path in ("/wxa/get_qrcode", "/wxa/get_page"):
+        r = await web.get(path, params=q)
+        assert r.json()["errcode"] == 85013, path
+    r = await web.post("/wxa/grayrelease", params=q, json={"gray_percentage": 0})
+    assert r.json()["errcode"] == 85079
+    r = await web.post("/wxa/commit", params=q, json={"template_id": 1})
+    assert r.json()["errcode"] == 44002  # user_version missing
