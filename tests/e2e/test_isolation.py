@@ -49,13 +49,15 @@ FRAME_ATTEMPTS = [
 
 
 @pytest.fixture
-async def hostile(ctx: Ctx) -> str:
+async def hostile(ctx: Ctx) -> tuple[str, str]:
+    """(the hostile app's appid, a fresh end user with no storage anywhere)"""
     suffix = secrets.token_hex(3)
     dev = await accounts.create_user(ctx, f"e2ehostile{suffix}", PASSWORD, "Hostile Dev")
     org_id = await accounts.create_organisation(ctx, dev.id, f"Hostile {suffix}")
     published = await publish_example(ctx, org_id, dev, Example("hostile", "Hostile", "", HOSTILE))
     assert published.appid, published.error
-    return published.appid
+    user = await accounts.create_user(ctx, f"e2etarget{suffix}", PASSWORD, "Target User")
+    return published.appid, user.username
 
 
 def app_frame(page: Page, appid: str):  # type: ignore[no-untyped-def]
@@ -66,8 +68,9 @@ def names(lines: list[str]) -> list[str]:
     return [line.split(": ", 1)[1].split(" (", 1)[0] for line in lines if line.startswith("blocked: ")]
 
 
-async def test_hostile_mini_program_is_contained(page: Page, catalogue: Catalogue, hostile: str) -> None:
-    await sign_in(page, catalogue.username)
+async def test_hostile_mini_program_is_contained(page: Page, catalogue: Catalogue, hostile: tuple[str, str]) -> None:
+    hostile_app, username = hostile
+    await sign_in(page, username)
     await page.evaluate("() => { document.cookie = 'probe=host-secret; path=/'; }")
     host_url = page.url
 
@@ -82,8 +85,8 @@ async def test_hostile_mini_program_is_contained(page: Page, catalogue: Catalogu
     await expect(notes.locator(".note-title")).to_have_text(["Secret note"])
     await page.click(f".mh-app[data-appid='{victim}'] .mh-capsule-close")
 
-    await page.evaluate("([a, v]) => window.minihost.open(a, { query: { victim: v } })", [hostile, victim])
-    attacker = app_frame(page, hostile)
+    await page.evaluate("([a, v]) => window.minihost.open(a, { query: { victim: v } })", [hostile_app, victim])
+    attacker = app_frame(page, hostile_app)
     await expect(attacker.locator(".logic-line").last).to_have_text("logic: done", timeout=T)
     await expect(attacker.locator(".frame-line").last).to_have_text("frame: done", timeout=T)
     logic = await attacker.locator(".logic-line").all_inner_texts()
@@ -101,7 +104,7 @@ async def test_hostile_mini_program_is_contained(page: Page, catalogue: Catalogu
     await expect(attacker.locator(".title")).to_have_text("Hostile mini program")
 
     # The other mini program kept its state and its data, and still works.
-    await page.click(f".mh-app[data-appid='{hostile}'] .mh-capsule-close")
+    await page.click(f".mh-app[data-appid='{hostile_app}'] .mh-capsule-close")
     await page.click(f".mh-home-all .mh-home-app[data-appid='{victim}']")
     notes = app_frame(page, victim)
     await expect(notes.locator(".note-title")).to_have_text(["Secret note"], timeout=T)
@@ -113,4 +116,4 @@ async def test_hostile_mini_program_is_contained(page: Page, catalogue: Catalogu
     assert [victim, ["pages/index/index"]] in listed
     # The host's home still works.
     await page.click(f".mh-app[data-appid='{victim}'] .mh-capsule-close")
-    await expect(page.locator(f".mh-home-recent .mh-home-app[data-appid='{hostile}']")).to_be_visible(timeout=T)
+    await expect(page.locator(f".mh-home-recent .mh-home-app[data-appid='{hostile_app}']")).to_be_visible(timeout=T)
