@@ -111,6 +111,10 @@ async def rotate_due_tickets(ctx: Ctx, now: datetime | None = None, limit: int =
         .limit(limit)
         .scalar_subquery()
     )
+    async with ctx.db.session() as s:
+        # A read first: most rounds find nothing due, and then take no write lock at all (SQLite has one).
+        if (await s.execute(select(due.exists()))).scalar() is not True:
+            return 0
     async with ctx.db.session() as s, s.begin():
         claimed = (
             (
@@ -145,6 +149,9 @@ async def _claim(ctx: Ctx, now: datetime, limit: int) -> list[_Claimed]:
         .limit(limit)
         .scalar_subquery()
     )
+    async with ctx.db.session() as s:
+        if (await s.execute(select(due.exists()))).scalar() is not True:
+            return []
     async with ctx.db.session() as s, s.begin():
         rows = await s.execute(
             update(OutboxMessage)
