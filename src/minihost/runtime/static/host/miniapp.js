@@ -45,19 +45,44 @@ export class MiniApp {
   }
 
   async start() {
+    // Start path without serial round trips: the worker loads its runtime modules while the launch data
+    // is fetched; the logic script is fetched as soon as the manifest names it, alongside the storage;
+    // the first page's frame loads while the app launches in the worker.
+    this.spawnWorker();
+    try {
+      await this.launchApp();
+    } catch (err) {
+      this.worker.terminate();
+      throw err;
+    }
+  }
+
+  spawnWorker() {
+    this.worker = new Worker(WORKER_URL);
+    this.worker.addEventListener('message', (e) => this.fromWorker(e.data));
+    this.worker.addEventListener('error', (e) => console.error('[minihost] worker error', this.appid, e.message));
+    this.readyPromise = new Promise((resolve, reject) => {
+      this.onReady = resolve;
+      this.onFatal = reject;
+    });
+    this.readyPromise.catch(() => {}); // awaited later; a fatal before that is not "unhandled"
+  }
+
+  async launchApp() {
     const q = new URLSearchParams({ version: this.opts.version || 'release' });
     const launch = (this.launch = await this.fetchJson(this.api(`/launch?${q}`)));
     this.name = launch.name || this.appid;
     this.splashEl.replaceWith((this.splashEl = splash(this.name, launch.icon_url)));
     this.filesBase = launch.files_base || '/bundles/files/';
-    const [manifest, storage] = await Promise.all([
-      this.fetchText(launch.manifest_url).then((t) => JSON.parse(t)),
+    const manifestP = this.fetchText(launch.manifest_url).then((t) => JSON.parse(t));
+    const [manifest, storage, logic] = await Promise.all([
+      manifestP,
       this.fetchJson(this.api('/storage-all')).then((r) => (r && r.items) || {}, () => ({})),
+      manifestP.then((m) => this.fetchText(this.fileUrl(m.logic))),
     ]);
     this.manifest = manifest;
     const app = manifest.app || {};
     this.appConfig = app;
-    const logic = await this.fetchText(this.fileUrl(manifest.logic));
     // The worker loads the logic script from a blob: of our origin, so the bundle store's content type
     // does not matter; the worker's CSP allows scripts from 'self' and blob: only.
     this.logicUrl = URL.createObjectURL(new Blob([logic], { type: 'text/javascript' }));
@@ -77,13 +102,7 @@ export class MiniApp {
       this.tabs = tabBar(app.tabBar, (p) => this.assetUrl(p), (i) => this.tabTap(i));
       this.el.insertBefore(this.tabs.bar, app.tabBar.position === 'top' ? this.pagesEl : this.nav.capsule);
     }
-    this.worker = new Worker(WORKER_URL);
-    this.worker.addEventListener('message', (e) => this.fromWorker(e.data));
-    this.worker.addEventListener('error', (e) => console.error('[minihost] worker error', this.appid, e.message));
-    this.readyPromise = new Promise((resolve, reject) => {
-      this.onReady = resolve;
-      this.onFatal = reject;
-    });
+    if (manifest.pages[path] && !this.isTab(path)) this.early = this.makePage(path, query);
     this.worker.postMessage({
       t: 'init', appid: this.appid, logicUrl: this.logicUrl, manifest,
       launch: this.launchOptions, system: this.systemInfo(), storage,
@@ -370,6 +389,25 @@ export class MiniApp {
   }
 
   createPage(route, query) {
+    let page = this.early;
+    this.early = null;
+    if (page && page.route === route) {
+      page.query = query;
+    } else {
+      if (page) this.discardPage(page);
+      page = this.makePage(route, query);
+    }
+    this.post({ t: 'page:create', pageId: page.pageId, route, query });
+    return page;
+  }
+
+  discardPage(page) {
+    this.host.unregisterFrame(page.frame.contentWindow);
+    page.frame.remove();
+  }
+
+  // A page's frame, loading and registered; the worker hears of it in createPage.
+  makePage(route, query) {
     const pageId = nextPageId++;
     const pdef = this.manifest.pages[route];
     const config = { ...(this.appConfig.window || {}), ...((pdef && pdef.config) || {}) };
@@ -388,7 +426,6 @@ export class MiniApp {
     frame.src = `${FRAME_URL}#appid=${encodeURIComponent(this.appid)}&pageId=${pageId}`;
     this.pagesEl.append(frame);
     this.host.registerFrame(frame.contentWindow, this, page);
-    this.post({ t: 'page:create', pageId, route, query });
     return page;
   }
 
@@ -616,6 +653,7 @@ export class MiniApp {
   }
 
   destroy() {
+    if (this.early) this.discardPage(this.early);
     for (const p of [...this.stack, ...this.tabPages.values()]) this.host.unregisterFrame(p.frame.contentWindow);
     if (this.worker) this.worker.terminate();
     if (this.logicUrl) URL.revokeObjectURL(this.logicUrl);
