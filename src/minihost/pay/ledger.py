@@ -172,6 +172,12 @@ async def balance(ctx: Ctx, kind: str, owner: str) -> int:
     return int(row[0]) if row else 0
 
 
+async def balance_in(tx: sql.Tx, account: int) -> int:
+    """An account's balance read inside the caller's transaction."""
+    row = await tx.one("SELECT balance FROM pay_accounts WHERE id = :id", id=account)
+    return int(row[0]) if row else 0
+
+
 async def wallet_balance(ctx: Ctx, user_id: int) -> int:
     return await balance(ctx, WALLET, wallet_owner(user_id))
 

@@ -165,6 +165,17 @@ amounts on the source accounts) and makes its own changes (coupon used) in the s
 happen exactly when the payment does. Raising anything rolls the whole payment back."""
 
 
+PaidHook = Callable[[sql.Tx, OrderInfo, int, int], Awaitable[None]]
+"""Called inside every payment's transaction after the money moved, with (tx, order, user_id, paid from the
+wallet); other domains register one (membership points) so their change happens exactly with the payment."""
+_after_payment: list[PaidHook] = []
+
+
+def on_paid(hook: PaidHook) -> None:
+    if hook not in _after_payment:
+        _after_payment.append(hook)
+
+
 class FundingRefused(Exception):
     """Raised by a Funding to refuse (e.g. the coupon was used meanwhile); carries the ApiError to answer."""
 
@@ -226,6 +237,8 @@ async def pay_order(ctx: Ctx, prepay_id: str, user_id: int, *, funding: Funding 
                 [*legs, (settlement, order.total)],
                 memo=order.out_trade_no,
             )
+            for hook in _after_payment:
+                await hook(tx, order, user_id, order.total - covered)
     except ledger.InsufficientFunds as exc:
         if exc.account_id != wallet:
             raise ApiError(409, "card_balance_changed", "A card's balance changed meanwhile; try again.") from None

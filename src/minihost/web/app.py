@@ -25,6 +25,7 @@ DOMAIN_ROUTERS = (
     "minihost.host.routes",
     "minihost.console.routes",
     "minihost.console.versions",
+    "minihost.marketing.routes",  # before pay: pay answers every other /v3/ path with 404
     "minihost.pay.routes",
     "minihost.openplatform.routes",
 )

@@ -1,0 +1,1 @@
+"""Coupons, membership cards and gift cards, booked in pay's ledger."""
