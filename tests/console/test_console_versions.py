@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
 
 from minihost.accounts import service as accounts
 from minihost.apps import service as apps
@@ -15,6 +16,14 @@ from minihost.packages import service as packages
 from tests.accounts.helpers import PASSWORD
 from tests.console.test_console import csrf_of
 from tests.packages.test_versions_lifecycle import HELLO
+
+
+@pytest.fixture(autouse=True)
+def no_background_screenshots(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Submissions here need no Chromium in the background (the screenshot tests render explicitly)."""
+    from minihost.packages import screenshots
+
+    monkeypatch.setattr(screenshots, "schedule", lambda ctx, review_id: None)
 
 
 async def signed_in(c: httpx.AsyncClient, ctx: Ctx, username: str, operator: bool = False) -> accounts.UserInfo:

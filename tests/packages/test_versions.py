@@ -59,6 +59,14 @@ def zip_files(files: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def no_background_screenshots(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Submissions here need no Chromium in the background (the screenshot tests render explicitly)."""
+    from minihost.packages import screenshots
+
+    monkeypatch.setattr(screenshots, "schedule", lambda ctx, review_id: None)
+
+
 @pytest.fixture(scope="module")
 async def http(settings: Settings, ctx: Ctx) -> AsyncIterator[httpx.AsyncClient]:
     # A client of our own: the shared `client` fixture keeps cookies across tests.

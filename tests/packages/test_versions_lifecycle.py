@@ -17,6 +17,15 @@ from tests.packages.test_versions import EXAMPLES, Dev, http, make_dev, upload, 
 
 __all__ = ["http"]
 
+
+@pytest.fixture(autouse=True)
+def no_background_screenshots(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Submissions here need no Chromium in the background (the screenshot tests render explicitly)."""
+    from minihost.packages import screenshots
+
+    monkeypatch.setattr(screenshots, "schedule", lambda ctx, review_id: None)
+
+
 HELLO = {
     p.relative_to(EXAMPLES / "hello-world").as_posix(): p.read_bytes()
     for p in (EXAMPLES / "hello-world").rglob("*")
