@@ -34,6 +34,7 @@ from minihost.auth import service as auth
 from minihost.config import Settings
 from minihost.context import Ctx
 from minihost.db.migrate import upgrade_async
+from minihost.marketing import checkout
 from minihost.pay import ledger, merchants, payments
 from minihost.pay.signing import rsa_sign
 
@@ -130,6 +131,7 @@ async def main() -> None:
             _env_file=None,
         )  # fmt: skip
         ctx = Ctx.create(settings)
+        checkout.install()  # marketing's payment hooks (points) run in every payment, as in the app
 
         # A merchant, its mini program and payers with money.
         owner = await accounts.create_user(ctx, "bench_owner", "bench password")
