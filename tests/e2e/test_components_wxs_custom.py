@@ -84,3 +84,16 @@ async def test_component_generics_default_and_chosen(page: Page, catalogue: Cata
     await expect(view.locator(".default-generic item")).to_have_count(2, timeout=T)
     await expect(view.locator(".default-generic item").first).to_contain_text("Alpha")
     await expect(view.locator(".chosen-generic item").nth(1)).to_have_text("✨ Beta")
+
+
+async def test_wxs_touch_handlers_drag_in_the_view(page: Page, catalogue: Catalogue) -> None:
+    view = await open_family(page, catalogue, "wxs")
+    knob = view.locator(".knob")
+    b = await knob.bounding_box(timeout=T)
+    assert b
+    await page.mouse.move(b["x"] + 20, b["y"] + 20)
+    await page.mouse.down()
+    await page.mouse.move(b["x"] + 100, b["y"] + 20, steps=6)
+    await expect(knob).to_have_css("transform", "matrix(1, 0, 0, 1, 80, 0)")
+    await page.mouse.up()
+    await expect(view.locator(".dragged")).to_have_text("dragged 80px")

@@ -1,5 +1,8 @@
 Page({
-  data: { when: 1700000000000, phones: ['13800138000', '12345'], word: 'hello', fromWxs: '', outerTaps: 0 },
+  data: { when: 1700000000000, phones: ['13800138000', '12345'], word: 'hello', fromWxs: '', outerTaps: 0, dragged: '' },
+  onDragEnd(args) {
+    this.setData({ dragged: `dragged ${args.dx}px` });
+  },
   outerTap() {
     this.setData({ outerTaps: this.data.outerTaps + 1 });
   },
